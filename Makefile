@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A thin wrapper around kbuild (see Kbuild for the objects), plus the
+# project's commands:
+#   make              build lrupool.ko for the running kernel (KDIR=...)
+#   make install      install it for that kernel (modules_install)
+#   make clean
+#   make demo         boot a guest and walk through what lrupool does
+#   make check        the test suite on every supported kernel
+#                     (KERNELS="6.1 6.12 7.2" narrows it)
+#   make style        checkpatch --strict and kernel-doc on the sources
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+demo:
+	bash scripts/demo.sh
+
+check:
+	bash scripts/check.sh
+
+style:
+	bash scripts/style.sh
+
+.PHONY: modules install clean demo check style

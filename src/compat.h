@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference lrupool meets, in one place.
+ *
+ * Each block is named after the feature it covers and, where the kernel
+ * lacks the newest shape of an API, supplies that shape, so that the rest of
+ * the module reads like code for the newest kernel. No other file tests
+ * LINUX_VERSION_CODE.
+ *
+ * Supported: 6.1 LTS, 6.12 LTS, 7.2.
+ */
+#ifndef _LRUPOOL_COMPAT_H
+#define _LRUPOOL_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/list_lru.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+/*
+ * HAVE_SHRINKER_ALLOC (6.7): shrinker_alloc()/shrinker_register()/
+ * shrinker_free() replaced register_shrinker(). On 6.7+ the memcg shrinker
+ * id exists after shrinker_alloc(), so lists are initialised between alloc
+ * and register. 6.1 assigns the id inside register_shrinker(), so there
+ * compat_shrinker_alloc() registers at once and the callbacks must cope
+ * with lists that do not exist yet (lrupool's shrinker sees a pool only
+ * once the pool is published to it).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define HAVE_SHRINKER_ALLOC 1
+#endif
+
+typedef unsigned long (*lrupool_shrink_fn)(struct shrinker *,
+					   struct shrink_control *);
+
+#ifdef HAVE_SHRINKER_ALLOC
+static inline struct shrinker *
+compat_shrinker_alloc(unsigned int flags, const char *name,
+			lrupool_shrink_fn count, lrupool_shrink_fn scan)
+{
+	struct shrinker *s = shrinker_alloc(flags, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	return s;
+}
+
+static inline void compat_shrinker_register(struct shrinker *s)
+{
+	shrinker_register(s);
+}
+
+static inline void compat_shrinker_free(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *
+compat_shrinker_alloc(unsigned int flags, const char *name,
+			lrupool_shrink_fn count, lrupool_shrink_fn scan)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->flags = flags;
+	s->seeks = DEFAULT_SEEKS;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void compat_shrinker_register(struct shrinker *s)
+{
+}
+
+static inline void compat_shrinker_free(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
+
+/*
+ * HAVE_LIST_LRU_ADD_OBJ (6.8): list_lru_add() took explicit nid and memcg;
+ * the address-derived form became list_lru_add_obj(). 6.13-7.0 export only
+ * the _obj form, so lrupool uses it everywhere.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+static inline bool list_lru_add_obj(struct list_lru *lru,
+				    struct list_head *item)
+{
+	return list_lru_add(lru, item);
+}
+#endif
+
+/*
+ * HAVE_LIST_LRU_WALK_LOCK_ARG (before 6.13): walk callbacks received the
+ * list's spinlock. Declare callbacks as
+ * "static enum lru_status fn(LRUPOOL_WALK_CB_ARGS)" and use item, list and
+ * arg; the lock is never dropped.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define LRUPOOL_WALK_CB_ARGS						\
+	struct list_head *item, struct list_lru_one *list,		\
+	spinlock_t *lock __always_unused, void *arg
+#else
+#define LRUPOOL_WALK_CB_ARGS						\
+	struct list_head *item, struct list_lru_one *list, void *arg
+#endif
+
+#endif /* _LRUPOOL_COMPAT_H */

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The debugfs control plane, /sys/kernel/debug/lrupool/: commands to drive
+ * the pools and files to observe them, in the formats of the kernel's
+ * shrinker debugfs. The contract is the README below (and the project's
+ * control-plane document); every command is parsed into a bounded buffer
+ * with an exact field count and succeeds whole or changes nothing.
+ *
+ * The module works without debugfs: nothing here is checked for failure.
+ *
+ * Locking: none of its own. A memcg reference is held only for the length
+ * of one command; counting walks the memcg tree under rcu_read_lock().
+ */
+
+#include <linux/cgroup.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/memcontrol.h>
+#include <linux/nodemask.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+#define LRUPOOL_CMD_MAX		128	/* bytes in one command line */
+
+static struct dentry *lrupool_debugfs_root;
+
+static const char lrupool_readme[] =
+"lrupool: a memcg-aware LRU pool, driven from debugfs\n"
+"\n"
+"Directories are 0700; files are 0400 (read), 0200 (write) or 0600.\n"
+"A command is one line of space-separated fields, written in one write.\n"
+"The writer's memcg is the memory cgroup of the writing task; a cgroup-id\n"
+"is what 'stat -c %i /sys/fs/cgroup/<path>' prints (the root is 1); a nid\n"
+"is an online NUMA node, the writer's node when omitted. Errors: EINVAL\n"
+"malformed line, bad nid, zero count; ENOENT unknown or offline cgroup-id;\n"
+"E2BIG a count above max_request_pages; ENOMEM memory not available.\n"
+"\n"
+"README        r  this text\n"
+"\n"
+"objects/      generic slab objects charged to the memcg that made them\n"
+"  add         w  <nr> [<nid>]: allocate nr objects charged to the writer's\n"
+"                 memcg on node nid and give them to the pool\n"
+"  take        w  <nr> [<nid>]: take up to nr objects for the writer's memcg\n"
+"                 on node nid, from its own list, then its parent's, up to\n"
+"                 the root's (fallback=none: its own list only), and free\n"
+"                 them\n"
+"  count       r  <cgroup-id> <n_node0> <n_node1> ... per memcg holding any\n"
+"  scan        w  <cgroup-id> <nid> <nr_to_scan>: run the shrinker's scan\n"
+"                 once on that memcg's list on that node\n"
+"  stats       r  entries, added, taken_local, taken_ancestor, shrink_freed,\n"
+"                 object_size\n"
+"\n"
+"Module parameters (/sys/module/lrupool/parameters/):\n"
+"  fallback           ancestors (child-to-root lookup) or none\n"
+"  max_request_pages  the largest count one command may ask for\n";
+
+/*
+ * Copy one command from user space into @buf (of LRUPOOL_CMD_MAX bytes) and
+ * split it into at most @max fields. A trailing newline is accepted, any
+ * other control of the line structure is not.
+ * Return: the number of fields, or -EINVAL.
+ */
+static int lrupool_cmd_split(const char __user *ubuf, size_t len,
+			     loff_t *ppos, char *buf, char **argv, int max)
+{
+	char *cur, *field;
+	int argc = 0;
+
+	if (*ppos || !len || len >= LRUPOOL_CMD_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (strlen(buf) != len || strchr(buf, '\n'))
+		return -EINVAL;
+
+	cur = buf;
+	while ((field = strsep(&cur, " "))) {
+		if (!*field)
+			continue;
+		if (argc == max)
+			return -EINVAL;
+		argv[argc++] = field;
+	}
+	return argc;
+}
+
+/* A count: 1 to max_request_pages. */
+static int lrupool_parse_count(const char *s, unsigned long *nr)
+{
+	int err = kstrtoul(s, 10, nr);
+
+	if (err == -ERANGE)
+		return -E2BIG;
+	if (err || !*nr)
+		return -EINVAL;
+	if (*nr > READ_ONCE(lrupool_max_request_pages))
+		return -E2BIG;
+	return 0;
+}
+
+/* A node id: an online node. */
+static int lrupool_parse_nid(const char *s, int *nid)
+{
+	if (kstrtoint(s, 10, nid))
+		return -EINVAL;
+	if (*nid < 0 || *nid >= nr_node_ids || !node_online(*nid))
+		return -EINVAL;
+	return 0;
+}
+
+/* "<nr> [<nid>]", the nid defaulting to the writer's node. */
+static int lrupool_parse_count_nid(const char __user *ubuf, size_t len,
+				   loff_t *ppos, unsigned long *nr, int *nid)
+{
+	char buf[LRUPOOL_CMD_MAX], *argv[2];
+	int argc, err;
+
+	argc = lrupool_cmd_split(ubuf, len, ppos, buf, argv, ARRAY_SIZE(argv));
+	if (argc < 0)
+		return argc;
+	if (argc < 1)
+		return -EINVAL;
+	err = lrupool_parse_count(argv[0], nr);
+	if (err)
+		return err;
+	if (argc < 2) {
+		*nid = numa_node_id();
+		return 0;
+	}
+	return lrupool_parse_nid(argv[1], nid);
+}
+
+/*
+ * The online memcg of cgroup @id, with a reference, or NULL. A cgroup
+ * without a memory controller of its own does not count.
+ */
+static struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
+{
+	struct cgroup_subsys_state *css;
+	struct cgroup *cgrp;
+
+	if (mem_cgroup_disabled())
+		return NULL;
+	cgrp = cgroup_get_from_id(id);
+	if (IS_ERR(cgrp))
+		return NULL;
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (css && (css->cgroup != cgrp ||
+		    !mem_cgroup_online(mem_cgroup_from_css(css)))) {
+		css_put(css);
+		css = NULL;
+	}
+	cgroup_put(cgrp);
+	return css ? mem_cgroup_from_css(css) : NULL;
+}
+
+/* The writer's memcg, with a reference (NULL if memcg is disabled). */
+static struct mem_cgroup *lrupool_writer_memcg_get(void)
+{
+	return get_mem_cgroup_from_mm(current->mm);
+}
+
+/* The root memcg, which is never freed (NULL if memcg is disabled). */
+static struct mem_cgroup *lrupool_root_memcg(void)
+{
+	struct mem_cgroup *memcg, *root, *parent;
+
+	memcg = lrupool_writer_memcg_get();
+	if (!memcg)
+		return NULL;
+	root = memcg;
+	while ((parent = parent_mem_cgroup(root)))
+		root = parent;
+	mem_cgroup_put(memcg);
+	return root;
+}
+
+/* One "count" line for @memcg, if its lists hold anything. */
+static void lrupool_seq_count_one(struct seq_file *m, struct lrupool *pool,
+				  struct mem_cgroup *memcg, u64 id)
+{
+	unsigned long total = 0;
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		total += lrupool_count_one(pool, nid, memcg);
+	if (!total)
+		return;
+	seq_printf(m, "%llu", id);
+	for (nid = 0; nid < nr_node_ids; nid++)
+		seq_printf(m, " %lu", lrupool_count_one(pool, nid, memcg));
+	seq_putc(m, '\n');
+}
+
+/* "count": one line per online memcg whose lists hold anything. */
+static void lrupool_seq_counts(struct seq_file *m, struct lrupool *pool)
+{
+	struct mem_cgroup *root = lrupool_root_memcg();
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+
+	if (!root) {
+		lrupool_seq_count_one(m, pool, NULL, 1);
+		return;
+	}
+	rcu_read_lock();
+	css_for_each_descendant_pre(css, &root->css) {
+		memcg = mem_cgroup_from_css(css);
+		/* An offline memcg resolves to its parent's lists. */
+		if (!mem_cgroup_online(memcg))
+			continue;
+		lrupool_seq_count_one(m, pool, memcg, cgroup_ino(css->cgroup));
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * "<cgroup-id> <nid> <nr_to_scan>": run the shrinker's scan of @pool once,
+ * as reclaim would.
+ */
+static ssize_t lrupool_scan_write(struct lrupool *pool,
+				  const char __user *ubuf, size_t len,
+				  loff_t *ppos)
+{
+	char buf[LRUPOOL_CMD_MAX], *argv[3];
+	unsigned long nr, scanned;
+	struct mem_cgroup *memcg;
+	int argc, nid, err;
+	u64 id;
+
+	argc = lrupool_cmd_split(ubuf, len, ppos, buf, argv, ARRAY_SIZE(argv));
+	if (argc < 0)
+		return argc;
+	if (argc != 3 || kstrtou64(argv[0], 10, &id))
+		return -EINVAL;
+	err = lrupool_parse_nid(argv[1], &nid);
+	if (!err)
+		err = lrupool_parse_count(argv[2], &nr);
+	if (err)
+		return err;
+
+	memcg = lrupool_memcg_get_from_id(id);
+	if (!memcg)
+		return -ENOENT;
+	fs_reclaim_acquire(GFP_KERNEL);
+	lrupool_shrink_one(pool, memcg, nid, nr, &scanned);
+	fs_reclaim_release(GFP_KERNEL);
+	mem_cgroup_put(memcg);
+	return len;
+}
+
+static int lrupool_readme_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, lrupool_readme);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_readme);
+
+static ssize_t lrupool_objects_add_write(struct file *file,
+					 const char __user *ubuf, size_t len,
+					 loff_t *ppos)
+{
+	struct mem_cgroup *memcg;
+	unsigned long nr;
+	int nid, err;
+
+	err = lrupool_parse_count_nid(ubuf, len, ppos, &nr, &nid);
+	if (err)
+		return err;
+	memcg = lrupool_writer_memcg_get();
+	err = lrupool_objects_add(memcg, nid, nr);
+	mem_cgroup_put(memcg);
+	return err ?: len;
+}
+
+static ssize_t lrupool_objects_take_write(struct file *file,
+					  const char __user *ubuf, size_t len,
+					  loff_t *ppos)
+{
+	struct mem_cgroup *memcg;
+	unsigned long nr;
+	int nid, err;
+
+	err = lrupool_parse_count_nid(ubuf, len, ppos, &nr, &nid);
+	if (err)
+		return err;
+	memcg = lrupool_writer_memcg_get();
+	lrupool_objects_take(memcg, nid, nr);
+	mem_cgroup_put(memcg);
+	return len;
+}
+
+static ssize_t lrupool_objects_scan_write(struct file *file,
+					  const char __user *ubuf, size_t len,
+					  loff_t *ppos)
+{
+	return lrupool_scan_write(lrupool_objects_pool(), ubuf, len, ppos);
+}
+
+static int lrupool_objects_count_show(struct seq_file *m, void *unused)
+{
+	lrupool_seq_counts(m, lrupool_objects_pool());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_objects_count);
+
+static int lrupool_objects_stats_show(struct seq_file *m, void *unused)
+{
+	struct lrupool_objects_stats st;
+
+	lrupool_objects_read_stats(&st);
+	seq_printf(m, "entries %lu\n", st.entries);
+	seq_printf(m, "added %lu\n", st.added);
+	seq_printf(m, "taken_local %lu\n", st.taken_local);
+	seq_printf(m, "taken_ancestor %lu\n", st.taken_ancestor);
+	seq_printf(m, "shrink_freed %lu\n", st.shrink_freed);
+	seq_printf(m, "object_size %d\n", LRUPOOL_OBJECT_SIZE);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_objects_stats);
+
+#define LRUPOOL_WRITE_FOPS(name)					\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = simple_open,						\
+	.write = name##_write,						\
+}
+
+LRUPOOL_WRITE_FOPS(lrupool_objects_add);
+LRUPOOL_WRITE_FOPS(lrupool_objects_take);
+LRUPOOL_WRITE_FOPS(lrupool_objects_scan);
+
+/* debugfs makes directories 0755; the contract says 0700. */
+static struct dentry *lrupool_debugfs_dir(const char *name,
+					  struct dentry *parent)
+{
+	struct dentry *dir = debugfs_create_dir(name, parent);
+	struct inode *inode;
+
+	if (IS_ERR_OR_NULL(dir))
+		return dir;
+	inode = d_inode(dir);
+	inode_lock(inode);
+	inode->i_mode = S_IFDIR | 0700;
+	inode_unlock(inode);
+	return dir;
+}
+
+/**
+ * lrupool_debugfs_init() - create /sys/kernel/debug/lrupool/
+ *
+ * Context: module init, after the pools exist.
+ */
+void lrupool_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	lrupool_debugfs_root = lrupool_debugfs_dir("lrupool", NULL);
+	debugfs_create_file("README", 0400, lrupool_debugfs_root, NULL,
+			    &lrupool_readme_fops);
+
+	dir = lrupool_debugfs_dir("objects", lrupool_debugfs_root);
+	debugfs_create_file("add", 0200, dir, NULL, &lrupool_objects_add_fops);
+	debugfs_create_file("take", 0200, dir, NULL,
+			    &lrupool_objects_take_fops);
+	debugfs_create_file("count", 0400, dir, NULL,
+			    &lrupool_objects_count_fops);
+	debugfs_create_file("scan", 0200, dir, NULL,
+			    &lrupool_objects_scan_fops);
+	debugfs_create_file("stats", 0400, dir, NULL,
+			    &lrupool_objects_stats_fops);
+}
+
+/**
+ * lrupool_debugfs_exit() - remove /sys/kernel/debug/lrupool/
+ *
+ * Waits for commands in progress.
+ *
+ * Context: module exit, before the pools go away.
+ */
+void lrupool_debugfs_exit(void)
+{
+	debugfs_remove(lrupool_debugfs_root);
+	lrupool_debugfs_root = NULL;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lrupool: module init and exit, and the module parameters.
+ *
+ * Init builds bottom up (shrinker, pools, shrinker start, control plane);
+ * exit is its mirror: the control plane goes first (waiting for commands in
+ * progress), then the shrinker (waiting for reclaim in progress), then the
+ * pools, freeing whatever they still hold.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+int lrupool_fallback = LRUPOOL_FALLBACK_ANCESTORS;
+unsigned long lrupool_max_request_pages = 262144;
+
+static const char * const lrupool_fallback_names[] = {
+	[LRUPOOL_FALLBACK_NONE] = "none",
+	[LRUPOOL_FALLBACK_ANCESTORS] = "ancestors",
+};
+
+static int lrupool_fallback_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(lrupool_fallback_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(lrupool_fallback, i);
+	return 0;
+}
+
+static int lrupool_fallback_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 lrupool_fallback_names[READ_ONCE(lrupool_fallback)]);
+}
+
+static const struct kernel_param_ops lrupool_fallback_ops = {
+	.set = lrupool_fallback_set,
+	.get = lrupool_fallback_get,
+};
+module_param_cb(fallback, &lrupool_fallback_ops, NULL, 0644);
+MODULE_PARM_DESC(fallback,
+		 "Where a memcg's lookup may take from: \"ancestors\" (its own list, then each ancestor's up to the root's; default) or \"none\" (its own list only)");
+
+static int lrupool_max_request_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned long nr;
+
+	if (kstrtoul(val, 10, &nr) || !nr)
+		return -EINVAL;
+	WRITE_ONCE(lrupool_max_request_pages, nr);
+	return 0;
+}
+
+static const struct kernel_param_ops lrupool_max_request_ops = {
+	.set = lrupool_max_request_set,
+	.get = param_get_ulong,
+};
+module_param_cb(max_request_pages, &lrupool_max_request_ops,
+		&lrupool_max_request_pages, 0644);
+MODULE_PARM_DESC(max_request_pages,
+		 "The largest count one command may ask for, in pages or objects (default 262144 = 1 GiB of pages; at least 1)");
+
+static int __init lrupool_module_init(void)
+{
+	int err;
+
+	err = lrupool_shrinker_init();
+	if (err)
+		return err;
+	err = lrupool_objects_init(lrupool_shrinker());
+	if (err)
+		goto err_free_shrinker;
+	lrupool_shrinker_start();
+	lrupool_debugfs_init();
+	return 0;
+
+err_free_shrinker:
+	lrupool_shrinker_exit();
+	return err;
+}
+
+static void __exit lrupool_module_exit(void)
+{
+	lrupool_debugfs_exit();
+	lrupool_shrinker_exit();
+	lrupool_objects_exit();
+}
+
+module_init(lrupool_module_init);
+module_exit(lrupool_module_exit);
+
+MODULE_DESCRIPTION("A memcg-aware LRU pool on list_lru, with a debugfs control plane");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pool core: a memcg-aware, NUMA-aware pool of entries on list_lru,
+ * with a child-to-root lookup. It knows nothing of what entries describe
+ * and has no user interface; see include/lrupool.h for the API.
+ *
+ * Why descriptors: a memcg-aware list_lru creates a memcg's lists lazily,
+ * and the only exported way to have them created is a slab allocation
+ * through kmem_cache_alloc_lru() charged to that memcg. Adding an item for a
+ * memcg without lists oopses on 6.1/6.12 and misfiles it on 6.13+. Every
+ * entry is therefore a SLAB_ACCOUNT descriptor allocated by
+ * lrupool_entry_alloc(), and entries are added with the address-derived
+ * list_lru_add_obj(), which files each under the node of the descriptor's
+ * memory and the memcg it is charged to. That is also what the kernel uses
+ * when it reparents the lists of a removed cgroup, so the two always agree.
+ *
+ * Entries never leave a list through list_lru_del(): take, shrink and drain
+ * all walk a list and isolate into a private list, which needs no exported
+ * delete and no knowledge of which memcg an entry currently resolves to.
+ *
+ * Locking: only list_lru's own lock, taken by list_lru for each walk. The
+ * walk callback neither sleeps nor drops it. No memcg reference outlives
+ * the call that takes it; ancestors are reached with parent_mem_cgroup(),
+ * kept alive by the caller's reference on the descendant.
+ */
+
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "lrupool.h"
+
+/* Walk callback: move every entry visited onto the private list @arg. */
+static enum lru_status lrupool_isolate(LRUPOOL_WALK_CB_ARGS)
+{
+	list_lru_isolate_move(list, item, arg);
+	return LRU_REMOVED;
+}
+
+int lrupool_init(struct lrupool *pool, const char *name,
+		 struct kmem_cache *cache, const struct lrupool_ops *ops,
+		 struct shrinker *shrinker)
+{
+	pool->name = name;
+	pool->cache = cache;
+	pool->ops = ops;
+	atomic_long_set(&pool->shrink_freed, 0);
+	INIT_LIST_HEAD(&pool->shrinker_node);
+	return list_lru_init_memcg(&pool->lru, shrinker);
+}
+
+void lrupool_destroy(struct lrupool *pool)
+{
+	lrupool_drain(pool);
+	list_lru_destroy(&pool->lru);
+}
+
+/* The node of the memory a descriptor lives in: the list it will join. */
+static int lrupool_entry_nid(const void *entry)
+{
+	return page_to_nid(virt_to_page(entry));
+}
+
+void *lrupool_entry_alloc(struct lrupool *pool, struct mem_cgroup *memcg,
+			  int nid, gfp_t gfp)
+{
+	struct mem_cgroup *old;
+	void *entry, *local;
+
+	old = set_active_memcg(memcg);
+	/* Charged to @memcg; creates its lists (and its ancestors'). */
+	entry = kmem_cache_alloc_lru(pool->cache, &pool->lru, gfp);
+	if (entry && nid != NUMA_NO_NODE && lrupool_entry_nid(entry) != nid) {
+		/* The lists exist now: place the descriptor on @nid. */
+		local = kmem_cache_alloc_node(pool->cache, gfp | __GFP_THISNODE,
+					      nid);
+		kmem_cache_free(pool->cache, entry);
+		entry = local;
+	}
+	set_active_memcg(old);
+	return entry;
+}
+
+void lrupool_entry_free(struct lrupool *pool, void *entry)
+{
+	kmem_cache_free(pool->cache, entry);
+}
+
+void lrupool_give(struct lrupool *pool, struct list_head *node)
+{
+	INIT_LIST_HEAD(node);
+	list_lru_add_obj(&pool->lru, node);
+}
+
+/* Take up to @nr entries from the list of exactly (@memcg, @nid). */
+static unsigned long lrupool_take_one(struct lrupool *pool,
+				      struct mem_cgroup *memcg, int nid,
+				      unsigned long nr, struct list_head *out)
+{
+	unsigned long nr_to_walk = nr;
+
+	/* Most levels are empty: skip them without taking the list lock. */
+	if (!list_lru_count_one(&pool->lru, nid, memcg))
+		return 0;
+	return list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate, out,
+				 &nr_to_walk);
+}
+
+unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
+			   int nid, unsigned long nr,
+			   enum lrupool_fallback fallback,
+			   struct list_head *out,
+			   unsigned long *nr_from_ancestors)
+{
+	unsigned long local, ancestors = 0;
+	struct mem_cgroup *level = memcg;
+
+	local = lrupool_take_one(pool, memcg, nid, nr, out);
+	if (fallback == LRUPOOL_FALLBACK_ANCESTORS && memcg) {
+		while (local + ancestors < nr &&
+		       (level = parent_mem_cgroup(level)))
+			ancestors += lrupool_take_one(pool, level, nid,
+						      nr - local - ancestors,
+						      out);
+	}
+	*nr_from_ancestors = ancestors;
+	return local + ancestors;
+}
+
+unsigned long lrupool_count_one(struct lrupool *pool, int nid,
+				struct mem_cgroup *memcg)
+{
+	return list_lru_count_one(&pool->lru, nid, memcg);
+}
+
+unsigned long lrupool_count(struct lrupool *pool)
+{
+	unsigned long count = 0;
+	int nid;
+
+	for_each_node(nid)
+		count += list_lru_count_node(&pool->lru, nid);
+	return count;
+}
+
+/* Hand every entry on @dispose to the client's ->release(). */
+static unsigned long lrupool_release_list(struct lrupool *pool,
+					  struct list_head *dispose)
+{
+	struct list_head *node, *next;
+	unsigned long nr = 0;
+
+	list_for_each_safe(node, next, dispose) {
+		list_del_init(node);
+		pool->ops->release(pool, node);
+		nr++;
+	}
+	return nr;
+}
+
+unsigned long lrupool_shrink_one(struct lrupool *pool,
+				 struct mem_cgroup *memcg, int nid,
+				 unsigned long nr_to_scan,
+				 unsigned long *nr_scanned)
+{
+	unsigned long nr_to_walk = nr_to_scan, freed;
+	LIST_HEAD(dispose);
+
+	list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate, &dispose,
+			  &nr_to_walk);
+	*nr_scanned = nr_to_scan - nr_to_walk;
+	freed = lrupool_release_list(pool, &dispose);
+	atomic_long_add(freed, &pool->shrink_freed);
+	return freed;
+}
+
+unsigned long lrupool_drain(struct lrupool *pool)
+{
+	unsigned long nr_to_walk, isolated, freed = 0;
+	LIST_HEAD(dispose);
+	int nid;
+
+	/*
+	 * A cgroup removed during the walk may splice entries into a list
+	 * already walked: go round again while a pass makes progress.
+	 */
+	for_each_node(nid) {
+		do {
+			nr_to_walk = ULONG_MAX;
+			isolated = list_lru_walk_node(&pool->lru, nid,
+						      lrupool_isolate,
+						      &dispose, &nr_to_walk);
+			freed += lrupool_release_list(pool, &dispose);
+		} while (isolated && list_lru_count_node(&pool->lru, nid));
+	}
+	return freed;
+}
