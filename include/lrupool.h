@@ -79,30 +79,152 @@ struct lrupool {
 	struct list_head shrinker_node;
 };
 
+/**
+ * lrupool_init() - initialise a pool
+ * @pool: the pool
+ * @name: for messages; must outlive the pool
+ * @cache: a cache created with SLAB_ACCOUNT whose objects embed the
+ *	&struct list_head that links an entry
+ * @ops: the client's callbacks
+ * @shrinker: a %SHRINKER_MEMCG_AWARE shrinker whose callbacks reach this
+ *	pool (see lrupool_count_one() and lrupool_shrink_one()), or NULL
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
 int lrupool_init(struct lrupool *pool, const char *name,
 		 struct kmem_cache *cache, const struct lrupool_ops *ops,
 		 struct shrinker *shrinker);
+
+/**
+ * lrupool_destroy() - release every entry and free the lists
+ * @pool: the pool; nothing may use it concurrently, and its shrinker must
+ *	no longer reach it
+ *
+ * Context: process context, may sleep.
+ */
 void lrupool_destroy(struct lrupool *pool);
 
+/**
+ * lrupool_entry_alloc() - allocate an entry descriptor for @memcg on @nid
+ * @pool: the pool the entry will be given to (and to no other)
+ * @memcg: the memcg to charge, whose list the entry will join; NULL or the
+ *	root for the root's list. The caller holds a reference.
+ * @nid: the node of the entry's list, or %NUMA_NO_NODE for any
+ * @gfp: allocation flags, e.g. %GFP_KERNEL_ACCOUNT; add
+ *	%__GFP_RETRY_MAYFAIL to fail rather than OOM-kill at @memcg's limit
+ *
+ * Creates @memcg's lists (and its ancestors') in @pool if they do not exist
+ * yet, through kmem_cache_alloc_lru() under set_active_memcg(@memcg), then
+ * places the descriptor on @nid, since the list an entry joins is the one
+ * of the node its descriptor's memory is on.
+ *
+ * Context: process context, may sleep if @gfp allows.
+ * Return: the descriptor, uninitialised, or NULL.
+ */
 void *lrupool_entry_alloc(struct lrupool *pool, struct mem_cgroup *memcg,
 			  int nid, gfp_t gfp);
+
+/**
+ * lrupool_entry_free() - free an entry descriptor not in the pool
+ * @pool: the pool it was allocated for
+ * @entry: from lrupool_entry_alloc()
+ *
+ * Context: any context kmem_cache_free() allows.
+ */
 void lrupool_entry_free(struct lrupool *pool, void *entry);
 
+/**
+ * lrupool_give() - put an entry into the pool
+ * @pool: the pool the entry was allocated for
+ * @node: the &struct list_head inside the entry; not on any list
+ *
+ * The entry joins the list of the memcg its descriptor is charged to (or,
+ * if that cgroup was removed, the nearest live ancestor's) on the node of
+ * the descriptor's memory.
+ *
+ * Context: any context; takes the list's lock.
+ */
 void lrupool_give(struct lrupool *pool, struct list_head *node);
+
+/**
+ * lrupool_take() - take entries for @memcg on @nid, child to root
+ * @pool: the pool
+ * @memcg: the taker's memcg, with a reference held by the caller; NULL
+ *	for the root
+ * @nid: the node whose lists are searched
+ * @nr: how many entries at most
+ * @fallback: %LRUPOOL_FALLBACK_ANCESTORS to go on to the parent's list,
+ *	then the grandparent's, up to the root's, while @nr is not reached;
+ *	%LRUPOOL_FALLBACK_NONE for @memcg's own list only
+ * @out: the entries taken are moved onto this list, own list first
+ * @nr_from_ancestors: set to how many of them came from an ancestor's list
+ *
+ * Empty levels are skipped with list_lru_count_one() before their lock is
+ * taken. Entries taken from an ancestor stay charged to that ancestor: no
+ * exported kernel function moves a charge.
+ *
+ * Context: process context; takes each list's lock in turn, never two.
+ * Return: the number of entries moved onto @out, possibly 0.
+ */
 unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
 			   int nid, unsigned long nr,
 			   enum lrupool_fallback fallback,
 			   struct list_head *out,
 			   unsigned long *nr_from_ancestors);
 
+/**
+ * lrupool_count_one() - entries on the list of (@memcg, @nid)
+ * @pool: the pool
+ * @nid: the node
+ * @memcg: the memcg, kept alive by the caller (reference or RCU); NULL for
+ *	the root. An offline memcg reports its parent's list.
+ *
+ * This is what a shrinker's count_objects() returns for @pool.
+ *
+ * Context: any context.
+ * Return: the count, racy by nature.
+ */
 unsigned long lrupool_count_one(struct lrupool *pool, int nid,
 				struct mem_cgroup *memcg);
+
+/**
+ * lrupool_count() - entries in the whole pool
+ * @pool: the pool
+ *
+ * Context: any context.
+ * Return: the sum over every memcg and node, racy by nature.
+ */
 unsigned long lrupool_count(struct lrupool *pool);
 
+/**
+ * lrupool_shrink_one() - release entries from the list of (@memcg, @nid)
+ * @pool: the pool
+ * @memcg: the memcg, kept alive by the caller; NULL for the root
+ * @nid: the node
+ * @nr_to_scan: how many entries to look at
+ * @nr_scanned: set to how many were looked at
+ *
+ * This is what a shrinker's scan_objects() does for @pool: the entries are
+ * isolated under the list's lock and handed to ->release() after the walk.
+ *
+ * Context: process context; may sleep if ->release() does.
+ * Return: the number of entries released.
+ */
 unsigned long lrupool_shrink_one(struct lrupool *pool,
 				 struct mem_cgroup *memcg, int nid,
 				 unsigned long nr_to_scan,
 				 unsigned long *nr_scanned);
+
+/**
+ * lrupool_drain() - release every entry of every memcg and node
+ * @pool: the pool
+ *
+ * Entries given concurrently may remain.
+ *
+ * Context: process context; may sleep if ->release() does.
+ * Return: the number of entries released.
+ */
 unsigned long lrupool_drain(struct lrupool *pool);
 
 #endif /* _LRUPOOL_H */

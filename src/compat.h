@@ -4,15 +4,15 @@
  *
  * Each block is named after the feature it covers and, where the kernel
  * lacks the newest shape of an API, supplies that shape, so that the rest of
- * the module reads like code for the newest kernel. No other file tests
- * LINUX_VERSION_CODE.
+ * the module reads like code for the newest kernel. The HAVE_<feature>
+ * macros come from probes of the kernel's headers in Kbuild, so a backport
+ * is recognised as such; no file tests a kernel version.
  *
  * Supported: 6.1 LTS, 6.12 LTS, 7.2.
  */
 #ifndef _LRUPOOL_COMPAT_H
 #define _LRUPOOL_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/list_lru.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -26,17 +26,13 @@
  * with lists that do not exist yet (lrupool's shrinker sees a pool only
  * once the pool is published to it).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-#define HAVE_SHRINKER_ALLOC 1
-#endif
-
 typedef unsigned long (*lrupool_shrink_fn)(struct shrinker *,
 					   struct shrink_control *);
 
 #ifdef HAVE_SHRINKER_ALLOC
 static inline struct shrinker *
 compat_shrinker_alloc(unsigned int flags, const char *name,
-			lrupool_shrink_fn count, lrupool_shrink_fn scan)
+		      lrupool_shrink_fn count, lrupool_shrink_fn scan)
 {
 	struct shrinker *s = shrinker_alloc(flags, "%s", name);
 
@@ -59,7 +55,7 @@ static inline void compat_shrinker_free(struct shrinker *s)
 #else
 static inline struct shrinker *
 compat_shrinker_alloc(unsigned int flags, const char *name,
-			lrupool_shrink_fn count, lrupool_shrink_fn scan)
+		      lrupool_shrink_fn count, lrupool_shrink_fn scan)
 {
 	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
 
@@ -92,7 +88,7 @@ static inline void compat_shrinker_free(struct shrinker *s)
  * the address-derived form became list_lru_add_obj(). 6.13-7.0 export only
  * the _obj form, so lrupool uses it everywhere.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#ifndef HAVE_LIST_LRU_ADD_OBJ
 static inline bool list_lru_add_obj(struct list_lru *lru,
 				    struct list_head *item)
 {
@@ -101,12 +97,12 @@ static inline bool list_lru_add_obj(struct list_lru *lru,
 #endif
 
 /*
- * HAVE_LIST_LRU_WALK_LOCK_ARG (before 6.13): walk callbacks received the
+ * HAVE_LIST_LRU_WALK_CB_LOCK (before 6.13): walk callbacks received the
  * list's spinlock. Declare callbacks as
  * "static enum lru_status fn(LRUPOOL_WALK_CB_ARGS)" and use item, list and
  * arg; the lock is never dropped.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#ifdef HAVE_LIST_LRU_WALK_CB_LOCK
 #define LRUPOOL_WALK_CB_ARGS						\
 	struct list_head *item, struct list_lru_one *list,		\
 	spinlock_t *lock __always_unused, void *arg

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# style.sh: checkpatch --strict and kernel-doc over the module's sources.
+# checkpatch.pl comes from Debian's linux-source package, unpacked once into
+# $LRUPOOL_CACHE/checkpatch (never committed); kernel-doc from the installed
+# headers. Prints TAP, one test per check, and exits non-zero on a finding.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+SRC_PKG=linux-source-6.1
+CP_DIR=$CACHE/checkpatch
+
+fetch_checkpatch() {
+	local tmp deb
+	[ -x "$CP_DIR/scripts/checkpatch.pl" ] && return
+	need_root
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064
+	trap "rm -rf '$tmp'" RETURN
+	log "fetching checkpatch.pl from $SRC_PKG"
+	(cd "$tmp" && apt-get download -qq "$SRC_PKG" >/dev/null 2>&1) || {
+		apt-get update -qq >/dev/null
+		(cd "$tmp" && apt-get download -qq "$SRC_PKG" >/dev/null)
+	}
+	deb=$(ls "$tmp"/*.deb)
+	dpkg-deb -x "$deb" "$tmp/x"
+	mkdir -p "$CP_DIR.new/scripts"
+	tar -xaf "$tmp"/x/usr/src/linux-source-*.tar.* -C "$CP_DIR.new" \
+		--strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' '*/scripts/kernel-doc'
+	rm -rf "$CP_DIR"
+	mv "$CP_DIR.new" "$CP_DIR"
+}
+
+main() {
+	local files n=0 failed=0 out
+	fetch_checkpatch
+	cd "$top"
+	files=$(ls src/*.c src/*.h include/*.h)
+	echo "1..2"
+	n=$((n + 1))
+	if out=$(perl "$CP_DIR/scripts/checkpatch.pl" --no-tree -f --strict \
+		--quiet --show-types $files 2>&1); then
+		echo "ok $n style: checkpatch --strict is clean"
+	else
+		echo "not ok $n style: checkpatch --strict is clean"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		failed=1
+	fi
+	n=$((n + 1))
+	out=$(perl "$CP_DIR/scripts/kernel-doc" -none $files 2>&1 || true)
+	if [ -z "$out" ]; then
+		echo "ok $n style: kernel-doc is complete"
+	else
+		echo "not ok $n style: kernel-doc is complete"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		failed=1
+	fi
+	return $failed
+}
+
+main "$@"
