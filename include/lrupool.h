@@ -108,8 +108,9 @@ void lrupool_destroy(struct lrupool *pool);
 /**
  * lrupool_entry_alloc() - allocate an entry descriptor for @memcg on @nid
  * @pool: the pool the entry will be given to (and to no other)
- * @memcg: the memcg to charge, whose list the entry will join; NULL or the
- *	root for the root's list. The caller holds a reference.
+ * @memcg: the memcg to charge, whose list the entry will join (the root's
+ *	for the root memcg, which is not charged). The caller holds a
+ *	reference. NULL, when memcg is disabled, charges nothing.
  * @nid: the node of the entry's list, or %NUMA_NO_NODE for any
  * @gfp: allocation flags, e.g. %GFP_KERNEL_ACCOUNT; add
  *	%__GFP_RETRY_MAYFAIL to fail rather than OOM-kill at @memcg's limit
