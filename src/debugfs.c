@@ -263,9 +263,12 @@ static int lrupool_readme_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lrupool_readme);
 
-static ssize_t lrupool_objects_add_write(struct file *file,
-					 const char __user *ubuf, size_t len,
-					 loff_t *ppos)
+typedef int (*lrupool_writer_cmd)(struct mem_cgroup *memcg, int nid,
+				  unsigned long nr);
+
+/* "<nr> [<nid>]": run @cmd for the writer's memcg. */
+static ssize_t lrupool_writer_cmd_write(const char __user *ubuf, size_t len,
+					loff_t *ppos, lrupool_writer_cmd cmd)
 {
 	struct mem_cgroup *memcg;
 	unsigned long nr;
@@ -275,26 +278,32 @@ static ssize_t lrupool_objects_add_write(struct file *file,
 	if (err)
 		return err;
 	memcg = lrupool_writer_memcg_get();
-	err = lrupool_objects_add(memcg, nid, nr);
+	err = cmd(memcg, nid, nr);
 	mem_cgroup_put(memcg);
 	return err ?: len;
+}
+
+static ssize_t lrupool_objects_add_write(struct file *file,
+					 const char __user *ubuf, size_t len,
+					 loff_t *ppos)
+{
+	return lrupool_writer_cmd_write(ubuf, len, ppos, lrupool_objects_add);
+}
+
+/* Taking fewer than asked, even none, is not an error. */
+static int lrupool_objects_take_cmd(struct mem_cgroup *memcg, int nid,
+				    unsigned long nr)
+{
+	lrupool_objects_take(memcg, nid, nr);
+	return 0;
 }
 
 static ssize_t lrupool_objects_take_write(struct file *file,
 					  const char __user *ubuf, size_t len,
 					  loff_t *ppos)
 {
-	struct mem_cgroup *memcg;
-	unsigned long nr;
-	int nid, err;
-
-	err = lrupool_parse_count_nid(ubuf, len, ppos, &nr, &nid);
-	if (err)
-		return err;
-	memcg = lrupool_writer_memcg_get();
-	lrupool_objects_take(memcg, nid, nr);
-	mem_cgroup_put(memcg);
-	return len;
+	return lrupool_writer_cmd_write(ubuf, len, ppos,
+					lrupool_objects_take_cmd);
 }
 
 static ssize_t lrupool_objects_scan_write(struct file *file,
