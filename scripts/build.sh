@@ -10,9 +10,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
-SOURCES="Kbuild Makefile src include"
+SOURCES=(Kbuild Makefile src include)
 
 build_one() {
 	local k=$1 rel out log root
@@ -25,12 +26,13 @@ build_one() {
 		out=$top/build/$k
 	fi
 	mkdir -p "$out"
-	(cd "$top" && rsync -a --delete --exclude='*.o' $SOURCES "$out/")
+	(cd "$top" && rsync -a --delete --exclude='*.o' "${SOURCES[@]}" "$out/")
 	log=$top/build/$k.log
 	mkdir -p "$top/build"
 	if [ "$k" = 7.2 ]; then
 		# A private mount namespace gives the chroot the /proc that
 		# objtool reads, and takes it away again when make exits.
+		# shellcheck disable=SC2016 # expanded by the inner sh
 		unshare --mount --propagation private sh -c '
 			mount -t proc proc "$1/proc" &&
 			exec chroot "$1" make -C "/lib/modules/$2/build" \
@@ -51,6 +53,7 @@ build_one() {
 	echo "$top/build/$k/lrupool.ko"
 }
 
+# shellcheck disable=SC2086 # a list of words
 [ $# -gt 0 ] || set -- $ALL_KERNELS
 for k in "$@"; do
 	build_one "$k"

@@ -17,6 +17,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
 KERNELS=${KERNELS:-$ALL_KERNELS}
@@ -76,6 +77,7 @@ trap 'rm -f "$counts"' EXIT
 bash "$here/setup.sh" || die "set-up failed"
 step style bash "$here/style.sh"
 dk=$(host_kernels)
+# shellcheck disable=SC2086 # a list of words
 [ -z "$dk" ] || step dkms bash "$here/dkms-check.sh" $dk
 step harness bats --formatter tap "$top/test/host"
 step guests bash "$here/vmtest.sh" "$top/test"

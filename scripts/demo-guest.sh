@@ -9,7 +9,7 @@ D=/sys/kernel/debug/lrupool
 CG=/sys/fs/cgroup
 
 say() { printf '\n== %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; eval "$@"; }
+run() { printf '$ %s\n' "$*"; eval "$*"; }
 # as <cgroup> <command>: run a command from a shell inside that cgroup
 as() {
 	local cg=$1

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for lrupool's scripts: where things are cached and where
 # each supported kernel's image and headers live.
 

@@ -9,12 +9,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
 need_root
 
-HOST_PKGS="qemu-system-x86 busybox-static bats bats-assert bats-file
-bats-support dkms debootstrap cpio gzip kmod rsync"
+HOST_PKGS=(qemu-system-x86 busybox-static bats bats-assert bats-file
+	bats-support dkms debootstrap cpio gzip kmod procps rsync shellcheck)
 
 mirror() {
 	# The Debian mirror apt already uses, so that no other host is named.
@@ -36,8 +37,8 @@ apt_update() {
 
 apt_install() {
 	# apt_install [-t suite] pkg...: install what is not installed yet.
-	local suite=() missing=() p
-	if [ "$1" = -t ]; then suite=(-t "$2"); shift 2; fi
+	local target=() missing=() p
+	if [ "$1" = -t ]; then target=(-t "$2"); shift 2; fi
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'ok installed' || missing+=("$p")
@@ -46,7 +47,7 @@ apt_install() {
 	apt_update
 	log "installing ${missing[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${suite[@]}" "${missing[@]}" >/dev/null
+		--no-install-recommends "${target[@]}" "${missing[@]}" >/dev/null
 }
 
 add_backports() {
@@ -107,7 +108,7 @@ main() {
 	mkdir -p "$CACHE"
 	# Downloaded packages are kept too, so that a rebuilt machine fetches
 	# less; apt's own archive cache is the host's.
-	apt_install $HOST_PKGS
+	apt_install "${HOST_PKGS[@]}"
 	install_host_kernel 6.1 bookworm
 	add_backports
 	install_host_kernel 6.12 bookworm-backports

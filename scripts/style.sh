@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# style.sh: checkpatch --strict and kernel-doc over the module's sources.
+# style.sh: checkpatch --strict and kernel-doc over the module's sources, and
+# the scripts through shellcheck.
 # checkpatch.pl comes from Debian's linux-source package, unpacked once into
 # $LRUPOOL_CACHE/checkpatch (never committed); kernel-doc from the installed
 # headers. Prints TAP, one test per check, and exits non-zero on a finding.
@@ -9,6 +10,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
 SRC_PKG=linux-source-6.1
@@ -41,11 +43,11 @@ main() {
 	local files n=0 failed=0 out
 	fetch_checkpatch
 	cd "$top"
-	files=$(ls src/*.c src/*.h include/*.h)
-	echo "1..2"
+	files=(src/*.c src/*.h include/*.h)
+	echo "1..3"
 	n=$((n + 1))
 	if out=$(perl "$CP_DIR/scripts/checkpatch.pl" --no-tree -f --strict \
-		--quiet --show-types $files 2>&1); then
+		--quiet --show-types "${files[@]}" 2>&1); then
 		echo "ok $n style: checkpatch --strict is clean"
 	else
 		echo "not ok $n style: checkpatch --strict is clean"
@@ -53,11 +55,19 @@ main() {
 		failed=1
 	fi
 	n=$((n + 1))
-	out=$(perl "$CP_DIR/scripts/kernel-doc" -none $files 2>&1 || true)
+	out=$(perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}" 2>&1 || true)
 	if [ -z "$out" ]; then
 		echo "ok $n style: kernel-doc is complete"
 	else
 		echo "not ok $n style: kernel-doc is complete"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		failed=1
+	fi
+	n=$((n + 1))
+	if out=$(shellcheck -x scripts/*.sh test/lib/*.bash .ci/run 2>&1); then
+		echo "ok $n style: the scripts are shellcheck-clean"
+	else
+		echo "not ok $n style: the scripts are shellcheck-clean"
 		printf '%s\n' "$out" | sed 's/^/# /'
 		failed=1
 	fi

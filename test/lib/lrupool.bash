@@ -1,4 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# bats sets $status and $output in run; the tests read LP_* settings.
+# shellcheck disable=SC2034,SC2154
 #
 # Helpers for lrupool's bats suite. The suite runs as root inside a test
 # guest (scripts/vmtest.sh) where $LRUPOOL_KO is the module built for the
@@ -314,6 +317,7 @@ lp_write_as() {
 	if [ -n "${LP_CPU:-}" ]; then
 		pin=(taskset "$(printf %x $((1 << LP_CPU)))")
 	fi
+	# shellcheck disable=SC2016 # expanded by the child shell
 	"${pin[@]}" bash -c '
 		echo $$ > "$1" || exit 125
 		printf "%s\n" "$3" > "$2"' lp_write_as "$procs" "$2" "$3"
