@@ -39,38 +39,38 @@ fetch_checkpatch() {
 	mv "$CP_DIR.new" "$CP_DIR"
 }
 
+n=0
+failed=0
+
+# check <name> <command...>: one TAP line; the command passes when it exits
+# 0 and prints nothing.
+check() {
+	local name=$1 out rc=0
+	shift
+	n=$((n + 1))
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 0 ] && [ -z "$out" ]; then
+		echo "ok $n style: $name"
+	else
+		echo "not ok $n style: $name"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		failed=1
+	fi
+}
+
 main() {
-	local files n=0 failed=0 out
+	local files
 	fetch_checkpatch
 	cd "$top"
 	files=(src/*.c src/*.h include/*.h)
 	echo "1..3"
-	n=$((n + 1))
-	if out=$(perl "$CP_DIR/scripts/checkpatch.pl" --no-tree -f --strict \
-		--quiet --show-types "${files[@]}" 2>&1); then
-		echo "ok $n style: checkpatch --strict is clean"
-	else
-		echo "not ok $n style: checkpatch --strict is clean"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
-	n=$((n + 1))
-	out=$(perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}" 2>&1 || true)
-	if [ -z "$out" ]; then
-		echo "ok $n style: kernel-doc is complete"
-	else
-		echo "not ok $n style: kernel-doc is complete"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
-	n=$((n + 1))
-	if out=$(shellcheck -x scripts/*.sh test/lib/*.bash .ci/run 2>&1); then
-		echo "ok $n style: the scripts are shellcheck-clean"
-	else
-		echo "not ok $n style: the scripts are shellcheck-clean"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
+	check "checkpatch --strict is clean" \
+		perl "$CP_DIR/scripts/checkpatch.pl" --no-tree -f --strict \
+		--quiet --show-types "${files[@]}"
+	check "kernel-doc is complete" \
+		perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}"
+	check "the scripts are shellcheck-clean" \
+		shellcheck -x scripts/*.sh test/lib/*.bash .ci/run
 	return $failed
 }
 
