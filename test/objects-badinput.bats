@@ -18,6 +18,23 @@ ENOMEM='Cannot allocate memory'
 # wrap to small ones. 2^32 + 1 must not be truncated to 1.
 HUGE=(18446744073709551615 18446744073709551616 99999999999999999999999 4294967297)
 
+# Lines that "<nr> [<nid>]" files (add, take) refuse with EINVAL.
+BAD_COUNT_NID=('' ' ' abc 5x '5 x' x5 '-1' '-5 0' '5 -1' 0 '0 0' '5 2'
+	'5 99' '5 99999999999999999999' '5 0 1' '5 0 0 0' 5.0 '5,0'
+	"-${HUGE[2]}")
+
+# refuses_count_nid <file>: every bad line written to objects/<file> by A
+# fails with EINVAL and changes nothing.
+refuses_count_nid() {
+	local line
+
+	for line in "${BAD_COUNT_NID[@]}"; do
+		lp_expect_error "$EINVAL" lp_write_as A "$LP_OBJ/$1" "$line"
+	done
+	lp_assert_snapshot "$before"
+	lp_assert_clean_kernel
+}
+
 setup() {
 	lp_setup
 	lp_cg_create A
@@ -34,27 +51,11 @@ teardown() {
 }
 
 @test "objects: add refuses malformed lines, zero counts and bad nids with EINVAL" {
-	local line
-
-	for line in '' ' ' abc 5x '5 x' x5 '-1' '-5 0' '5 -1' 0 '0 0' '5 2' \
-		'5 99' '5 99999999999999999999' '5 0 1' '5 0 0 0' 5.0 '5,0' \
-		"-${HUGE[2]}"; do
-		lp_expect_error "$EINVAL" lp_write_as A "$LP_OBJ/add" "$line"
-	done
-	lp_assert_snapshot "$before"
-	lp_assert_clean_kernel
+	refuses_count_nid add
 }
 
 @test "objects: take refuses malformed lines, zero counts and bad nids with EINVAL" {
-	local line
-
-	for line in '' ' ' abc 5x '5 x' x5 '-1' '-5 0' '5 -1' 0 '0 0' '5 2' \
-		'5 99' '5 99999999999999999999' '5 0 1' '5 0 0 0' 5.0 '5,0' \
-		"-${HUGE[2]}"; do
-		lp_expect_error "$EINVAL" lp_write_as A "$LP_OBJ/take" "$line"
-	done
-	lp_assert_snapshot "$before"
-	lp_assert_clean_kernel
+	refuses_count_nid take
 }
 
 @test "objects: scan refuses malformed lines, zero counts and bad nids with EINVAL" {
