@@ -18,7 +18,7 @@
  *	...entries on @out belong to the caller again...
  *	lrupool_entry_free(pool, e);
  *
- * Entries leave a pool only through lrupool_take(), lrupool_shrink_one() and
+ * Entries leave a pool only through lrupool_take(), lrupool_shrink() and
  * lrupool_drain(): the last two hand them to the pool's ->release().
  *
  * Locking: the pool adds no lock of its own; every list is protected by
@@ -52,11 +52,13 @@ enum lrupool_fallback {
 
 /**
  * struct lrupool_ops - what a client tells the pool
- * @release: free an entry that left the pool through the shrinker or a
- *	drain. Called with no lock held; may sleep.
+ * @release: free every entry on @entries, which left the pool through the
+ *	shrinker or a drain, emptying the list. Called with no lock held; may
+ *	sleep. Getting them as one list lets the client batch costly work
+ *	(a page pool restores the caching of many pages with one flush).
  */
 struct lrupool_ops {
-	void (*release)(struct lrupool *pool, struct list_head *node);
+	void (*release)(struct lrupool *pool, struct list_head *entries);
 };
 
 /**
@@ -67,16 +69,17 @@ struct lrupool_ops {
  *	the client; several pools may share one.
  * @ops: the client's callbacks.
  * @name: for messages.
- * @shrink_freed: entries released by lrupool_shrink_one(); racy read.
- * @shrinker_node: link in the shrinker's list of pools (see shrinker.c).
+ * @weight: what one entry counts for in the shrinker's units (1 for an
+ *	object, 2^order for a chunk of pages counted in pages); constant.
+ * @shrink_freed: units released by lrupool_shrink_one(); racy read.
  */
 struct lrupool {
 	struct list_lru lru;
 	struct kmem_cache *cache;
 	const struct lrupool_ops *ops;
 	const char *name;
+	unsigned int weight;
 	atomic_long_t shrink_freed;
-	struct list_head shrinker_node;
 };
 
 /**
@@ -86,15 +89,16 @@ struct lrupool {
  * @cache: a cache created with SLAB_ACCOUNT whose objects embed the
  *	&struct list_head that links an entry
  * @ops: the client's callbacks
+ * @weight: what one entry counts for in the shrinker's units, at least 1
  * @shrinker: a %SHRINKER_MEMCG_AWARE shrinker whose callbacks reach this
- *	pool (see lrupool_count_one() and lrupool_shrink_one()), or NULL
+ *	pool (see lrupool_count_one() and lrupool_shrink()), or NULL
  *
  * Context: process context, may sleep.
  * Return: 0 or -ENOMEM.
  */
 int lrupool_init(struct lrupool *pool, const char *name,
 		 struct kmem_cache *cache, const struct lrupool_ops *ops,
-		 struct shrinker *shrinker);
+		 unsigned int weight, struct shrinker *shrinker);
 
 /**
  * lrupool_destroy() - release every entry and free the lists
@@ -181,10 +185,10 @@ unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
  * @memcg: the memcg, kept alive by the caller (reference or RCU); NULL for
  *	the root. An offline memcg reports its parent's list.
  *
- * This is what a shrinker's count_objects() returns for @pool.
+ * A shrinker's count_objects() returns this times &lrupool.weight.
  *
  * Context: any context.
- * Return: the count, racy by nature.
+ * Return: the number of entries, racy by nature.
  */
 unsigned long lrupool_count_one(struct lrupool *pool, int nid,
 				struct mem_cgroup *memcg);
@@ -203,19 +207,40 @@ unsigned long lrupool_count(struct lrupool *pool);
  * @pool: the pool
  * @memcg: the memcg, kept alive by the caller; NULL for the root
  * @nid: the node
- * @nr_to_scan: how many entries to look at
- * @nr_scanned: set to how many were looked at
+ * @nr_to_scan: how many units to look at (see &lrupool.weight); entries
+ *	are taken whole, so one more entry than fits may be looked at
+ * @nr_scanned: set to how many units were looked at
  *
- * This is what a shrinker's scan_objects() does for @pool: the entries are
- * isolated under the list's lock and handed to ->release() after the walk.
+ * The entries are isolated under the list's lock and handed to ->release()
+ * after the walk.
  *
  * Context: process context; may sleep if ->release() does.
- * Return: the number of entries released.
+ * Return: the number of units released.
  */
 unsigned long lrupool_shrink_one(struct lrupool *pool,
 				 struct mem_cgroup *memcg, int nid,
 				 unsigned long nr_to_scan,
 				 unsigned long *nr_scanned);
+
+/**
+ * lrupool_shrink() - release entries of (@memcg, @nid) from several pools
+ * @pools: the pools, in the order they should give up entries
+ * @nr_pools: how many
+ * @memcg: the memcg, kept alive by the caller; NULL for the root
+ * @nid: the node
+ * @nr_to_scan: how many units to look at in all
+ * @nr_scanned: set to how many units were looked at
+ *
+ * What a shrinker's scan_objects() does: lrupool_shrink_one() on each pool
+ * in turn until @nr_to_scan units have been looked at.
+ *
+ * Context: process context; may sleep if a ->release() does.
+ * Return: the number of units released.
+ */
+unsigned long lrupool_shrink(struct lrupool *const *pools,
+			     unsigned int nr_pools, struct mem_cgroup *memcg,
+			     int nid, unsigned long nr_to_scan,
+			     unsigned long *nr_scanned);
 
 /**
  * lrupool_drain() - release every entry of every memcg and node

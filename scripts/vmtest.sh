@@ -388,7 +388,7 @@ test_kernel() {
 				return
 			fi
 		else
-			ko=$top/build/$k/lrupool.ko
+			ko=${LRUPOOL_BUILD_DIR:-$top/build}/$k/lrupool.ko
 			[ -f "$ko" ] || { kfail "$ko is missing (--no-build)"; return; }
 		fi
 		cp "$ko" "$kdir/root/lrupool/lrupool.ko"

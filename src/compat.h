@@ -8,7 +8,8 @@
  * macros come from probes of the kernel's headers in Kbuild, so a backport
  * is recognised as such; no file tests a kernel version.
  *
- * Supported: 6.1 LTS, 6.12 LTS, 7.2.
+ * Supported: 6.1 LTS, 6.12 LTS, 7.2 (and, for the caching block at the
+ * end, architectures without x86's page attributes).
  */
 #ifndef _LRUPOOL_COMPAT_H
 #define _LRUPOOL_COMPAT_H
@@ -109,6 +110,34 @@ static inline bool list_lru_add_obj(struct list_lru *lru,
 #else
 #define LRUPOOL_WALK_CB_ARGS						\
 	struct list_head *item, struct list_lru_one *list, void *arg
+#endif
+
+/*
+ * Page caching attributes are an x86 (PAT) matter; elsewhere, as in TTM,
+ * the pages keep their caching and the pool only saves allocations.
+ */
+#ifdef CONFIG_X86
+#include <asm/set_memory.h>
+#else
+static inline int set_pages_array_wc(struct page **pages, int numpages)
+{
+	return 0;
+}
+
+static inline int set_pages_array_uc(struct page **pages, int numpages)
+{
+	return 0;
+}
+
+static inline int set_pages_array_wb(struct page **pages, int numpages)
+{
+	return 0;
+}
+
+static inline int set_pages_wb(struct page *page, int numpages)
+{
+	return 0;
+}
 #endif
 
 #endif /* _LRUPOOL_COMPAT_H */

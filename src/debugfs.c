@@ -20,6 +20,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/stdarg.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -36,8 +37,9 @@ static const char lrupool_readme[] =
 "The writer's memcg is the memory cgroup of the writing task; a cgroup-id\n"
 "is what 'stat -c %i /sys/fs/cgroup/<path>' prints (the root is 1); a nid\n"
 "is an online NUMA node, the writer's node when omitted. Errors: EINVAL\n"
-"malformed line, bad nid, zero count; ENOENT unknown or offline cgroup-id;\n"
-"E2BIG a count above max_request_pages; ENOMEM memory not available.\n"
+"malformed line, unknown key, bad nid, caching or order, zero count;\n"
+"ENOENT unknown or offline cgroup-id, unknown buffer; EEXIST buffer name in\n"
+"use; E2BIG a count above max_request_pages; ENOMEM memory not available.\n"
 "\n"
 "README        r  this text\n"
 "\n"
@@ -54,8 +56,30 @@ static const char lrupool_readme[] =
 "  stats       r  entries, added, taken_local, taken_ancestor, shrink_freed,\n"
 "                 object_size\n"
 "\n"
+"pages/        a GPU-style page pool per caching mode (wb, wc, uc) and\n"
+"              order (0 to 9); counts are in pages\n"
+"  alloc       w  <name> <nr_pages> [caching=wb|wc|uc] [order=<max order>]\n"
+"                 [nid=<nid>]: make buffer name (1-32 of [A-Za-z0-9_.-])\n"
+"                 owned by the writer's memcg; defaults wc, 9, the writer's\n"
+"                 node. Chunks go largest order first, each from the pool\n"
+"                 (own list, then each ancestor's up to the root's, on that\n"
+"                 node) or freshly allocated, charged to the writer's memcg\n"
+"                 and switched to the caching mode. EEXIST: name in use\n"
+"  free        w  <name>: pages return to the list of the memcg they are\n"
+"                 charged to, or to the system (as write-back) once the\n"
+"                 pool holds pool_limit_pages. ENOENT: no such buffer\n"
+"  buffers     r  <name> <owner-cgroup-id> <nr_pages> <caching> <borrowed>\n"
+"  count       r  <cgroup-id> <caching> <order> <n_node0> <n_node1> ...\n"
+"  scan        w  <cgroup-id> <nid> <nr_to_scan>: run the shrinker's scan of\n"
+"                 the page pools once on that memcg's lists on that node:\n"
+"                 wb, then uc, then wc, highest order first, whole chunks\n"
+"  stats       r  pooled, in_use, hit_local, hit_ancestor, miss, given,\n"
+"                 released, caching_changes, shrink_freed, max_order,\n"
+"                 buffers\n"
+"\n"
 "Module parameters (/sys/module/lrupool/parameters/):\n"
 "  fallback           ancestors (child-to-root lookup) or none\n"
+"  pool_limit_pages   pages the page pool may hold (default: half of RAM)\n"
 "  max_request_pages  the largest count one command may ask for\n";
 
 /*
@@ -182,32 +206,44 @@ static struct mem_cgroup *lrupool_root_memcg(void)
 	return root;
 }
 
-/* One "count" line for @memcg, if its lists hold anything. */
-static void lrupool_seq_count_one(struct seq_file *m, struct lrupool *pool,
-				  struct mem_cgroup *memcg, u64 id)
+/*
+ * One "count" line of @pool for @memcg, if its lists hold anything: the
+ * line's key from @fmt, then one count per node in the shrinker's units.
+ */
+static __printf(4, 5) void lrupool_seq_count_one(struct seq_file *m,
+						 struct lrupool *pool,
+						 struct mem_cgroup *memcg,
+						 const char *fmt, ...)
 {
 	unsigned long total = 0;
+	va_list args;
 	int nid;
 
 	for (nid = 0; nid < nr_node_ids; nid++)
 		total += lrupool_count_one(pool, nid, memcg);
 	if (!total)
 		return;
-	seq_printf(m, "%llu", id);
+	va_start(args, fmt);
+	seq_vprintf(m, fmt, args);
+	va_end(args);
 	for (nid = 0; nid < nr_node_ids; nid++)
-		seq_printf(m, " %lu", lrupool_count_one(pool, nid, memcg));
+		seq_printf(m, " %lu",
+			   lrupool_count_one(pool, nid, memcg) * pool->weight);
 	seq_putc(m, '\n');
 }
 
-/* "count": one line per online memcg whose lists hold anything. */
-static void lrupool_seq_counts(struct seq_file *m, struct lrupool *pool)
+typedef void (*lrupool_seq_memcg_fn)(struct seq_file *m,
+				     struct mem_cgroup *memcg, u64 id);
+
+/* Call @fn for every online memcg, root first, under rcu_read_lock(). */
+static void lrupool_seq_each_memcg(struct seq_file *m, lrupool_seq_memcg_fn fn)
 {
 	struct mem_cgroup *root = lrupool_root_memcg();
 	struct cgroup_subsys_state *css;
 	struct mem_cgroup *memcg;
 
 	if (!root) {
-		lrupool_seq_count_one(m, pool, NULL, 1);
+		fn(m, NULL, 1);
 		return;
 	}
 	rcu_read_lock();
@@ -216,22 +252,24 @@ static void lrupool_seq_counts(struct seq_file *m, struct lrupool *pool)
 		/* An offline memcg resolves to its parent's lists. */
 		if (!mem_cgroup_online(memcg))
 			continue;
-		lrupool_seq_count_one(m, pool, memcg, cgroup_ino(css->cgroup));
+		fn(m, memcg, cgroup_ino(css->cgroup));
 	}
 	rcu_read_unlock();
 }
 
 /*
- * "<cgroup-id> <nid> <nr_to_scan>": run the shrinker's scan of @pool once,
- * as reclaim would.
+ * "<cgroup-id> <nid> <nr_to_scan>": run the shrinker's scan of @pools once,
+ * as reclaim would: under the reclaim lockdep map, with PF_MEMALLOC.
  */
-static ssize_t lrupool_scan_write(struct lrupool *pool,
+static ssize_t lrupool_scan_write(struct lrupool *const *pools,
+				  unsigned int nr_pools,
 				  const char __user *ubuf, size_t len,
 				  loff_t *ppos)
 {
 	char buf[LRUPOOL_CMD_MAX], *argv[3];
 	unsigned long nr, scanned;
 	struct mem_cgroup *memcg;
+	unsigned int noreclaim;
 	int argc, nid, err;
 	u64 id;
 
@@ -250,7 +288,9 @@ static ssize_t lrupool_scan_write(struct lrupool *pool,
 	if (!memcg)
 		return -ENOENT;
 	fs_reclaim_acquire(GFP_KERNEL);
-	lrupool_shrink_one(pool, memcg, nid, nr, &scanned);
+	noreclaim = memalloc_noreclaim_save();
+	lrupool_shrink(pools, nr_pools, memcg, nid, nr, &scanned);
+	memalloc_noreclaim_restore(noreclaim);
 	fs_reclaim_release(GFP_KERNEL);
 	mem_cgroup_put(memcg);
 	return len;
@@ -310,12 +350,20 @@ static ssize_t lrupool_objects_scan_write(struct file *file,
 					  const char __user *ubuf, size_t len,
 					  loff_t *ppos)
 {
-	return lrupool_scan_write(lrupool_objects_pool(), ubuf, len, ppos);
+	struct lrupool *pool = lrupool_objects_pool();
+
+	return lrupool_scan_write(&pool, 1, ubuf, len, ppos);
+}
+
+static void lrupool_objects_count_memcg(struct seq_file *m,
+					struct mem_cgroup *memcg, u64 id)
+{
+	lrupool_seq_count_one(m, lrupool_objects_pool(), memcg, "%llu", id);
 }
 
 static int lrupool_objects_count_show(struct seq_file *m, void *unused)
 {
-	lrupool_seq_counts(m, lrupool_objects_pool());
+	lrupool_seq_each_memcg(m, lrupool_objects_count_memcg);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lrupool_objects_count);
@@ -335,6 +383,174 @@ static int lrupool_objects_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lrupool_objects_stats);
 
+/* pages/alloc's options after the name and size: key=value, each once. */
+enum lrupool_alloc_key {
+	LRUPOOL_ALLOC_CACHING,
+	LRUPOOL_ALLOC_ORDER,
+	LRUPOOL_ALLOC_NID,
+};
+
+static const char * const lrupool_alloc_keys[] = {
+	[LRUPOOL_ALLOC_CACHING] = "caching",
+	[LRUPOOL_ALLOC_ORDER] = "order",
+	[LRUPOOL_ALLOC_NID] = "nid",
+};
+
+/**
+ * struct lrupool_alloc_args - a parsed pages/alloc command
+ * @nr_pages: the size
+ * @caching: an &enum lrupool_caching
+ * @order: the largest order
+ * @nid: the node
+ * @seen: the keys given so far, a bit per &enum lrupool_alloc_key
+ */
+struct lrupool_alloc_args {
+	unsigned long nr_pages;
+	int caching;
+	unsigned int order;
+	int nid;
+	unsigned int seen;
+};
+
+/* One "key=value" option of pages/alloc: 0 or -EINVAL. */
+static int lrupool_parse_alloc_opt(char *opt, struct lrupool_alloc_args *args)
+{
+	char *key = strsep(&opt, "=");
+	int k = match_string(lrupool_alloc_keys, ARRAY_SIZE(lrupool_alloc_keys),
+			     key);
+
+	if (k < 0 || !opt || !*opt || (args->seen & BIT(k)))
+		return -EINVAL;
+	args->seen |= BIT(k);
+	switch (k) {
+	case LRUPOOL_ALLOC_CACHING:
+		args->caching = lrupool_caching_parse(opt);
+		return args->caching < 0 ? -EINVAL : 0;
+	case LRUPOOL_ALLOC_ORDER:
+		if (kstrtouint(opt, 10, &args->order) ||
+		    args->order > LRUPOOL_PAGES_MAX_ORDER)
+			return -EINVAL;
+		return 0;
+	default:
+		return lrupool_parse_nid(opt, &args->nid);
+	}
+}
+
+/* "<name> <nr_pages> [caching=..] [order=..] [nid=..]" */
+static ssize_t lrupool_pages_alloc_write(struct file *file,
+					 const char __user *ubuf, size_t len,
+					 loff_t *ppos)
+{
+	struct lrupool_alloc_args args = {
+		.caching = LRUPOOL_CACHING_WC,
+		.order = LRUPOOL_PAGES_MAX_ORDER,
+		.nid = numa_node_id(),
+	};
+	char buf[LRUPOOL_CMD_MAX], *argv[5];
+	struct mem_cgroup *memcg;
+	int argc, i, err;
+
+	argc = lrupool_cmd_split(ubuf, len, ppos, buf, argv, ARRAY_SIZE(argv));
+	if (argc < 0)
+		return argc;
+	if (argc < 2 || !lrupool_buffer_name_valid(argv[0]))
+		return -EINVAL;
+	err = lrupool_parse_count(argv[1], &args.nr_pages);
+	for (i = 2; !err && i < argc; i++)
+		err = lrupool_parse_alloc_opt(argv[i], &args);
+	if (err)
+		return err;
+
+	memcg = lrupool_writer_memcg_get();
+	err = lrupool_buffer_alloc(argv[0], memcg, args.nr_pages, args.caching,
+				   args.order, args.nid);
+	mem_cgroup_put(memcg);
+	return err ?: len;
+}
+
+/* "<name>" */
+static ssize_t lrupool_pages_free_write(struct file *file,
+					const char __user *ubuf, size_t len,
+					loff_t *ppos)
+{
+	char buf[LRUPOOL_CMD_MAX], *argv[1];
+	int argc, err;
+
+	argc = lrupool_cmd_split(ubuf, len, ppos, buf, argv, ARRAY_SIZE(argv));
+	if (argc < 0)
+		return argc;
+	if (argc != 1 || !lrupool_buffer_name_valid(argv[0]))
+		return -EINVAL;
+	err = lrupool_buffer_free(argv[0]);
+	return err ?: len;
+}
+
+static ssize_t lrupool_pages_scan_write(struct file *file,
+					const char __user *ubuf, size_t len,
+					loff_t *ppos)
+{
+	struct lrupool *const *pools;
+	unsigned int nr_pools;
+
+	pools = lrupool_page_pools_by_shrink_order(&nr_pools);
+	return lrupool_scan_write(pools, nr_pools, ubuf, len, ppos);
+}
+
+static void lrupool_pages_buffer_show(void *m,
+				      const struct lrupool_buffer_info *info)
+{
+	seq_printf(m, "%s %llu %lu %s %lu\n", info->name, info->owner,
+		   info->nr_pages, lrupool_caching_name(info->caching),
+		   info->borrowed);
+}
+
+static int lrupool_pages_buffers_show(struct seq_file *m, void *unused)
+{
+	lrupool_buffers_walk(lrupool_pages_buffer_show, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_pages_buffers);
+
+/* Lines of @memcg: caching modes in the order wb, wc, uc, then orders. */
+static void lrupool_pages_count_memcg(struct seq_file *m,
+				      struct mem_cgroup *memcg, u64 id)
+{
+	unsigned int c, order;
+
+	for (c = 0; c < LRUPOOL_NR_CACHING; c++)
+		for (order = 0; order < LRUPOOL_PAGES_NR_ORDERS; order++)
+			lrupool_seq_count_one(m, lrupool_page_pool(c, order),
+					      memcg, "%llu %s %u", id,
+					      lrupool_caching_name(c), order);
+}
+
+static int lrupool_pages_count_show(struct seq_file *m, void *unused)
+{
+	lrupool_seq_each_memcg(m, lrupool_pages_count_memcg);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_pages_count);
+
+static int lrupool_pages_stats_show(struct seq_file *m, void *unused)
+{
+	struct lrupool_pages_stats st;
+
+	lrupool_pages_read_stats(&st);
+	seq_printf(m, "pooled %lu\n", st.pooled);
+	seq_printf(m, "in_use %lu\n", st.in_use);
+	seq_printf(m, "hit_local %lu\n", st.hit_local);
+	seq_printf(m, "hit_ancestor %lu\n", st.hit_ancestor);
+	seq_printf(m, "miss %lu\n", st.miss);
+	seq_printf(m, "given %lu\n", st.given);
+	seq_printf(m, "released %lu\n", st.released);
+	seq_printf(m, "caching_changes %lu\n", st.caching_changes);
+	seq_printf(m, "shrink_freed %lu\n", st.shrink_freed);
+	seq_printf(m, "max_order %d\n", LRUPOOL_PAGES_MAX_ORDER);
+	seq_printf(m, "buffers %lu\n", st.buffers);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lrupool_pages_stats);
+
 #define LRUPOOL_WRITE_FOPS(name)					\
 static const struct file_operations name##_fops = {			\
 	.owner = THIS_MODULE,						\
@@ -345,6 +561,9 @@ static const struct file_operations name##_fops = {			\
 LRUPOOL_WRITE_FOPS(lrupool_objects_add);
 LRUPOOL_WRITE_FOPS(lrupool_objects_take);
 LRUPOOL_WRITE_FOPS(lrupool_objects_scan);
+LRUPOOL_WRITE_FOPS(lrupool_pages_alloc);
+LRUPOOL_WRITE_FOPS(lrupool_pages_free);
+LRUPOOL_WRITE_FOPS(lrupool_pages_scan);
 
 /* debugfs makes directories 0755; the contract says 0700. */
 static struct dentry *lrupool_debugfs_dir(const char *name,
@@ -385,6 +604,17 @@ void lrupool_debugfs_init(void)
 			    &lrupool_objects_scan_fops);
 	debugfs_create_file("stats", 0400, dir, NULL,
 			    &lrupool_objects_stats_fops);
+
+	dir = lrupool_debugfs_dir("pages", lrupool_debugfs_root);
+	debugfs_create_file("alloc", 0200, dir, NULL, &lrupool_pages_alloc_fops);
+	debugfs_create_file("free", 0200, dir, NULL, &lrupool_pages_free_fops);
+	debugfs_create_file("buffers", 0400, dir, NULL,
+			    &lrupool_pages_buffers_fops);
+	debugfs_create_file("count", 0400, dir, NULL,
+			    &lrupool_pages_count_fops);
+	debugfs_create_file("scan", 0200, dir, NULL, &lrupool_pages_scan_fops);
+	debugfs_create_file("stats", 0400, dir, NULL,
+			    &lrupool_pages_stats_fops);
 }
 
 /**

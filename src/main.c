@@ -2,13 +2,15 @@
 /*
  * lrupool: module init and exit, and the module parameters.
  *
- * Init builds bottom up (shrinker, pools, shrinker start, control plane);
- * exit is its mirror: the control plane goes first (waiting for commands in
- * progress), then the shrinker (waiting for reclaim in progress), then the
- * pools, freeing whatever they still hold.
+ * Init builds bottom up (shrinker, objects pool, page pools, shrinker
+ * start, control plane); exit is its mirror: the control plane goes first
+ * (waiting for commands in progress), then the shrinker (waiting for
+ * reclaim in progress), then the page pools (every buffer and pooled page,
+ * caching restored) and the objects pool.
  */
 
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -17,6 +19,8 @@
 
 int lrupool_fallback = LRUPOOL_FALLBACK_ANCESTORS;
 unsigned long lrupool_max_request_pages = 262144;
+unsigned long lrupool_pool_limit_pages;	/* set at init unless given */
+static bool lrupool_pool_limit_given;
 
 static const char * const lrupool_fallback_names[] = {
 	[LRUPOOL_FALLBACK_NONE] = "none",
@@ -67,9 +71,33 @@ module_param_cb(max_request_pages, &lrupool_max_request_ops,
 MODULE_PARM_DESC(max_request_pages,
 		 "The largest count one command may ask for, in pages or objects (default 262144 = 1 GiB of pages; at least 1)");
 
+static int lrupool_pool_limit_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned long nr;
+
+	if (kstrtoul(val, 10, &nr))
+		return -EINVAL;
+	WRITE_ONCE(lrupool_pool_limit_pages, nr);
+	lrupool_pool_limit_given = true;
+	return 0;
+}
+
+static const struct kernel_param_ops lrupool_pool_limit_ops = {
+	.set = lrupool_pool_limit_set,
+	.get = param_get_ulong,
+};
+module_param_cb(pool_limit_pages, &lrupool_pool_limit_ops,
+		&lrupool_pool_limit_pages, 0644);
+MODULE_PARM_DESC(pool_limit_pages,
+		 "Pages the page pool may hold in total; freeing beyond it returns pages to the system (default: half of RAM, as TTM; 0 pools nothing; lowering it stops growth, it does not trim)");
+
 static int __init lrupool_module_init(void)
 {
 	int err;
+
+	if (!lrupool_pool_limit_given)
+		lrupool_pool_limit_pages = totalram_pages() / 2;
 
 	err = lrupool_shrinker_init();
 	if (err)
@@ -77,10 +105,18 @@ static int __init lrupool_module_init(void)
 	err = lrupool_objects_init(lrupool_shrinker());
 	if (err)
 		goto err_free_shrinker;
+	err = lrupool_pages_init(lrupool_shrinker());
+	if (err)
+		goto err_free_shrinker_and_objects;
 	lrupool_shrinker_start();
 	lrupool_debugfs_init();
 	return 0;
 
+err_free_shrinker_and_objects:
+	/* The shrinker may see the objects pool: free it first. */
+	lrupool_shrinker_exit();
+	lrupool_objects_exit();
+	return err;
 err_free_shrinker:
 	lrupool_shrinker_exit();
 	return err;
@@ -90,6 +126,7 @@ static void __exit lrupool_module_exit(void)
 {
 	lrupool_debugfs_exit();
 	lrupool_shrinker_exit();
+	lrupool_pages_exit();
 	lrupool_objects_exit();
 }
 

@@ -39,16 +39,6 @@ static atomic_long_t lrupool_objects_added;
 static atomic_long_t lrupool_objects_taken_local;
 static atomic_long_t lrupool_objects_taken_ancestor;
 
-static void lrupool_object_release(struct lrupool *pool,
-				   struct list_head *node)
-{
-	lrupool_entry_free(pool, list_entry(node, struct lrupool_object, node));
-}
-
-static const struct lrupool_ops lrupool_object_ops = {
-	.release = lrupool_object_release,
-};
-
 /* Free every object on @list. */
 static void lrupool_objects_free_list(struct list_head *list)
 {
@@ -56,7 +46,18 @@ static void lrupool_objects_free_list(struct list_head *list)
 
 	list_for_each_entry_safe(obj, next, list, node)
 		lrupool_entry_free(&lrupool_objects, obj);
+	INIT_LIST_HEAD(list);
 }
+
+static void lrupool_object_release(struct lrupool *pool,
+				   struct list_head *entries)
+{
+	lrupool_objects_free_list(entries);
+}
+
+static const struct lrupool_ops lrupool_object_ops = {
+	.release = lrupool_object_release,
+};
 
 /**
  * lrupool_objects_add() - make objects and give them to the pool
@@ -173,7 +174,7 @@ int lrupool_objects_init(struct shrinker *shrinker)
 		return -ENOMEM;
 
 	err = lrupool_init(&lrupool_objects, "objects", lrupool_object_cache,
-			   &lrupool_object_ops, shrinker);
+			   &lrupool_object_ops, 1, shrinker);
 	if (err)
 		goto err_destroy_cache;
 	lrupool_shrinker_add_pool(&lrupool_objects);

@@ -42,13 +42,13 @@ static enum lru_status lrupool_isolate(LRUPOOL_WALK_CB_ARGS)
 
 int lrupool_init(struct lrupool *pool, const char *name,
 		 struct kmem_cache *cache, const struct lrupool_ops *ops,
-		 struct shrinker *shrinker)
+		 unsigned int weight, struct shrinker *shrinker)
 {
 	pool->name = name;
 	pool->cache = cache;
 	pool->ops = ops;
+	pool->weight = max(weight, 1U);
 	atomic_long_set(&pool->shrink_freed, 0);
-	INIT_LIST_HEAD(&pool->shrinker_node);
 	return list_lru_init_memcg(&pool->lru, shrinker);
 }
 
@@ -146,19 +146,23 @@ unsigned long lrupool_count(struct lrupool *pool)
 	return count;
 }
 
-/* Hand every entry on @dispose to the client's ->release(). */
-static unsigned long lrupool_release_list(struct lrupool *pool,
-					  struct list_head *dispose)
+/*
+ * Walk up to @nr_to_walk entries of (@memcg, @nid) and hand them to the
+ * client's ->release() in one list.
+ * Return: the number of entries released.
+ */
+static unsigned long lrupool_release_one(struct lrupool *pool,
+					 struct mem_cgroup *memcg, int nid,
+					 unsigned long nr_to_walk)
 {
-	struct list_head *node, *next;
-	unsigned long nr = 0;
+	unsigned long isolated;
+	LIST_HEAD(dispose);
 
-	list_for_each_safe(node, next, dispose) {
-		list_del_init(node);
-		pool->ops->release(pool, node);
-		nr++;
-	}
-	return nr;
+	isolated = list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate,
+				     &dispose, &nr_to_walk);
+	if (isolated)
+		pool->ops->release(pool, &dispose);
+	return isolated;
 }
 
 unsigned long lrupool_shrink_one(struct lrupool *pool,
@@ -166,14 +170,31 @@ unsigned long lrupool_shrink_one(struct lrupool *pool,
 				 unsigned long nr_to_scan,
 				 unsigned long *nr_scanned)
 {
-	unsigned long nr_to_walk = nr_to_scan, freed;
-	LIST_HEAD(dispose);
+	unsigned long freed;
 
-	list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate, &dispose,
-			  &nr_to_walk);
-	*nr_scanned = nr_to_scan - nr_to_walk;
-	freed = lrupool_release_list(pool, &dispose);
+	/* Entries are whole: round up, and report what was really seen. */
+	freed = lrupool_release_one(pool, memcg, nid,
+				    DIV_ROUND_UP(nr_to_scan, pool->weight));
+	freed *= pool->weight;
+	*nr_scanned = freed;
 	atomic_long_add(freed, &pool->shrink_freed);
+	return freed;
+}
+
+unsigned long lrupool_shrink(struct lrupool *const *pools,
+			     unsigned int nr_pools, struct mem_cgroup *memcg,
+			     int nid, unsigned long nr_to_scan,
+			     unsigned long *nr_scanned)
+{
+	unsigned long freed = 0, scanned = 0, one;
+	unsigned int i;
+
+	for (i = 0; i < nr_pools && scanned < nr_to_scan; i++) {
+		freed += lrupool_shrink_one(pools[i], memcg, nid,
+					    nr_to_scan - scanned, &one);
+		scanned += one;
+	}
+	*nr_scanned = scanned;
 	return freed;
 }
 
@@ -193,7 +214,9 @@ unsigned long lrupool_drain(struct lrupool *pool)
 			isolated = list_lru_walk_node(&pool->lru, nid,
 						      lrupool_isolate,
 						      &dispose, &nr_to_walk);
-			freed += lrupool_release_list(pool, &dispose);
+			if (isolated)
+				pool->ops->release(pool, &dispose);
+			freed += isolated;
 		} while (isolated && list_lru_count_node(&pool->lru, nid));
 	}
 	return freed;

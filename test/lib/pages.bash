@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# bats sets $status and $output in run.
+# shellcheck disable=SC2034,SC2154
+#
+# Helpers for the pages/ files, on top of lrupool.bash (load that first).
+#
+# Page counts are in pages; count lines are
+# "<cgroup-id> <caching> <order> <n_node0> <n_node1> ..." and buffers lines
+# "<name> <owner-cgroup-id> <nr_pages> <caching> <borrowed>".
+
+export LP_PAGES=$LP_ROOT/pages
+LP_PAGE_SIZE=$(getconf PAGESIZE 2>/dev/null || echo 4096)
+
+# lp_palloc <cgroup> <name> <nr_pages> [caching=..] [order=..] [nid=..]:
+# pages/alloc as that cgroup.
+lp_palloc() {
+	local cg=$1
+
+	shift
+	lp_write_as "$cg" "$LP_PAGES/alloc" "$*"
+}
+
+# lp_pfree <cgroup> <name>: pages/free as that cgroup.
+lp_pfree() {
+	lp_write_as "$1" "$LP_PAGES/free" "$2"
+}
+
+# lp_pscan <cgroup-id> <nid> <nr_to_scan>
+lp_pscan() {
+	lp_write "$LP_PAGES/scan" "$*"
+}
+
+# lp_pstat <key>: a value from pages/stats.
+lp_pstat() {
+	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' "$LP_PAGES/stats" ||
+		{ echo "no '$1' in $LP_PAGES/stats" >&2; return 1; }
+}
+
+# lp_assert_pstat <key> <value>
+lp_assert_pstat() {
+	local v
+
+	v=$(lp_pstat "$1") || return
+	[ "$v" = "$2" ] || fail "pages/stats $1: expected $2, got $v
+stats:
+$(cat "$LP_PAGES/stats")
+count:
+$(cat "$LP_PAGES/count")"
+}
+
+# lp_pcount [<cgroup-id>|-] [<caching>|-] [<order>|-] [<nid>|-]: the pages
+# in count lines matching every field given ("-" or omitted: any).
+lp_pcount() {
+	awk -v id="${1:--}" -v c="${2:--}" -v o="${3:--}" -v nid="${4:--}" '
+		(id == "-" || $1 == id) && (c == "-" || $2 == c) &&
+		(o == "-" || $3 == o) {
+			for (i = 4; i <= NF; i++)
+				if (nid == "-" || i - 4 == nid)
+					n += $i
+		}
+		END { print n + 0 }' "$LP_PAGES/count"
+}
+
+# lp_pcount_lines <cgroup-id>: that memcg's count lines without the id.
+lp_pcount_lines() {
+	awk -v id="$1" '$1 == id { $1 = ""; sub(/^ +/, ""); print }' "$LP_PAGES/count"
+}
+
+# lp_pbuffer <name>: the buffers line of that buffer, or nothing.
+lp_pbuffer() {
+	awk -v n="$1" '$1 == n' "$LP_PAGES/buffers"
+}
+
+# lp_pbuffer_field <name> <field>: owner, nr_pages, caching or borrowed.
+lp_pbuffer_field() {
+	local col
+
+	case $2 in
+	owner) col=2 ;;
+	nr_pages) col=3 ;;
+	caching) col=4 ;;
+	borrowed) col=5 ;;
+	*) echo "lp_pbuffer_field: unknown field $2" >&2; return 1 ;;
+	esac
+	awk -v n="$1" -v c="$col" '$1 == n { print $c; f = 1 } END { exit !f }' \
+		"$LP_PAGES/buffers" || { echo "no buffer '$1'" >&2; return 1; }
+}
+
+# lp_pbuffers_pages: the pages of every buffer.
+lp_pbuffers_pages() {
+	awk '{ n += $3 } END { print n + 0 }' "$LP_PAGES/buffers"
+}
+
+# lp_psnapshot: what a failed command must leave unchanged: count, buffers
+# and the contract's stats.
+lp_psnapshot() {
+	cat "$LP_PAGES/count" "$LP_PAGES/buffers"
+	awk '$1 ~ /^(pooled|in_use|hit_local|hit_ancestor|miss|given|released|shrink_freed)$/' \
+		"$LP_PAGES/stats"
+}
+
+lp_assert_psnapshot() {
+	local now
+
+	now=$(lp_psnapshot)
+	[ "$now" = "$1" ] || fail "pages/ count, buffers or stats changed:
+before:
+$1
+after:
+$now"
+}
+
+# lp_assert_pages_consistent: with nothing in flight, stats agree with count
+# and buffers, and every page the pool ever allocated is accounted for:
+# miss = pooled + in_use + released + shrink_freed.
+lp_assert_pages_consistent() {
+	local pooled in_use miss released freed counted buffered
+
+	pooled=$(lp_pstat pooled) && in_use=$(lp_pstat in_use) &&
+		miss=$(lp_pstat miss) && released=$(lp_pstat released) &&
+		freed=$(lp_pstat shrink_freed) || return
+	counted=$(lp_pcount)
+	buffered=$(lp_pbuffers_pages)
+	[ "$pooled" = "$counted" ] && [ "$in_use" = "$buffered" ] &&
+		[ "$miss" = $((pooled + in_use + released + freed)) ] ||
+		fail "pages/ inconsistent: pooled $pooled, count $counted, in_use $in_use, buffers $buffered, miss $miss, released $released, shrink_freed $freed
+stats:
+$(cat "$LP_PAGES/stats")
+count:
+$(cat "$LP_PAGES/count")
+buffers:
+$(cat "$LP_PAGES/buffers")"
+}
+
+# lp_pages_not_wb: RAM pages whose caching is not write-back, as the kernel
+# records it in the page flags /proc/kpageflags exports (x86 PAT keeps a RAM
+# page's memtype in PG_arch_1 with PG_uncached on 6.1, PG_arch_2 later:
+# bits 38, 39 and 41).
+lp_pages_not_wb() {
+	od -An -v -tx1 -w8 /proc/kpageflags |
+		awk '{ b4 = $5; b5 = $6 }
+		     b4 ~ /^[4-9a-f]/ || b5 ~ /[2367abef]$/ { n++ }
+		     END { print n + 0 }'
+}
+
+# ---------------------------------------------------------------------------
+# Added for the pages-*.bats tests.
+
+# Pages by which a cgroup's memory.current may differ from the pages it
+# holds: the per-CPU charge stock (up to 64 pages per CPU) and what the
+# writing shell leaves charged, one batch more.
+LP_PAGE_SLACK=$((64 * $(nproc) + 64))
+
+# lp_assert_pcount_lines <cgroup-id> [<line>...]: count has exactly these
+# lines for that memcg ("<caching> <order> <n_node0> <n_node1>..."), in this
+# order; with no line given, none.
+lp_assert_pcount_lines() {
+	local id=$1 want got
+
+	shift
+	want=$(printf '%s\n' "$@")
+	got=$(lp_pcount_lines "$id")
+	[ "$got" = "$want" ] || fail "count for cgroup-id $id: expected
+${want:-(no line)}
+got
+${got:-(no line)}
+count:
+$(cat "$LP_PAGES/count")"
+}
+
+# lp_assert_pbuffer <name> <owner-cgroup-id> <nr_pages> <caching> <borrowed>:
+# buffers has exactly this line for that buffer.
+lp_assert_pbuffer() {
+	local want="$*" got
+
+	got=$(lp_pbuffer "$1")
+	[ "$got" = "$want" ] || fail "buffers line of $1: expected '$want', got '${got:-(none)}'
+buffers:
+$(cat "$LP_PAGES/buffers")"
+}
+
+# lp_mem_pages <cgroup>: memory.current in pages.
+lp_mem_pages() {
+	echo $(($(lp_mem_current "$1") / LP_PAGE_SIZE))
+}
+
+# lp_kmem_pages <cgroup>: memory.stat "kernel" in pages.
+lp_kmem_pages() {
+	local v
+
+	v=$(lp_memstat "$1" kernel) || return
+	echo $((v / LP_PAGE_SIZE))
+}
+
+# lp_kmem_at_least <cgroup> <pages>: memory.stat "kernel" shows at least
+# that many pages (memory.stat is flushed lazily: poll it).
+lp_kmem_at_least() {
+	local v
+
+	v=$(lp_kmem_pages "$1") && [ "$v" -ge "$2" ]
+}
