@@ -22,7 +22,7 @@ stat_of() { grep "^$2 " "$CG/$1/memory.stat"; }
 
 cleanup() {
 	rmdir "$CG/demo/app/worker" "$CG/demo/app" "$CG/demo/other" \
-		"$CG/demo" 2>/dev/null || true
+		"$CG/demo" "$CG/gpu/A" "$CG/gpu/B" "$CG/gpu" 2>/dev/null || true
 	rmmod lrupool 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -83,9 +83,102 @@ say "bad input gets a clear errno"
 run "echo 'two 0' > $D/objects/add || true"
 run "echo '999999999 0 1' > $D/objects/scan || true"
 
-say "drop_caches empties the pool; unloading frees whatever is left"
+P=$D/pages
+# pstats: the page pool's counters on one line
+pstats() {
+	printf '   stats:'
+	awk '$1 != "max_order" { printf " %s=%s", $1, $2 } END { print "" }' "$P/stats"
+}
+# mem <cgroup>: its memory.current and the 'kernel' line of its memory.stat
+mem() {
+	echo "   $1: memory.current $(cat "$CG/$1/memory.current"), $(stat_of "$1" kernel)"
+}
+# pcount: count, or a note that the pool is empty
+pcount() {
+	local lines
+
+	printf '$ cat %s\n' "$P/count"
+	lines=$(cat "$P/count")
+	echo "${lines:-   (empty)}"
+}
+
+say "pages/: a GPU-style page pool, per caching mode (wb, wc, uc) and order"
+echo "Switching a page to write-combined or uncached costs a TLB and cache"
+echo "flush; a pooled page skips it. Counts are in pages; an order-9 chunk is"
+echo "512 pages (2 MiB). Every buffer below is on node 0 (nid=0), so that"
+echo "every cgroup looks at the same node's lists."
+run ls "$P"
+mkdir "$CG/gpu"
+echo +memory >"$CG/gpu/cgroup.subtree_control"
+echo "gpu: id $(id_of gpu)"
+
+say "1. The top-level cgroup gpu starts with an empty pool"
+pcount
+pstats
+mem gpu
+
+say "2. Child gpu/A allocates a 2 MiB write-combined buffer, then frees it"
+mkdir "$CG/gpu/A"
+echo "gpu/A: id $(id_of gpu/A)"
+as gpu/A 'echo "a1 512 caching=wc nid=0" > '"$P/alloc"
+run cat "$P/buffers"
+pstats
+echo "-> miss=512: fresh pages, charged to gpu/A; caching_changes=512"
+mem gpu/A
+as gpu/A 'echo a1 > '"$P/free"
+pcount
+pstats
+mem gpu/A
+echo "-> the pages sit on gpu/A's list, still write-combined and charged to gpu/A"
+
+say "3. gpu/A is removed: the kernel moves its list and its charge to gpu"
+run rmdir "$CG/gpu/A"
+for _ in $(seq 50); do
+	grep -q "^$(id_of gpu) wc 9 512 " "$P/count" &&
+		grep -q '^nr_dying_descendants 0' "$CG/gpu/cgroup.stat" && break
+	sleep 0.2
+done
+pcount
+mem gpu
+run grep nr_dying_descendants "$CG/gpu/cgroup.stat"
+echo "-> gpu holds the pages and pays for them; no dying cgroup stays pinned"
+
+say "4. Child gpu/B allocates: it borrows its parent's pages (child to root)"
+mkdir "$CG/gpu/B"
+echo "gpu/B: id $(id_of gpu/B)"
+as gpu/B 'echo "b1 512 nid=0" > '"$P/alloc"
+run cat "$P/buffers"
+pstats
+mem gpu/B
+mem gpu
+echo "-> hit_ancestor=512, no new miss, no caching change: borrowed 512 in"
+echo "   buffers. The pages stay charged to gpu, which made them: no exported"
+echo "   kernel function moves a charge, so gpu/B pays nothing for them."
+
+say "5. gpu/B frees: the pages go back to the list of the memcg they are charged to"
+as gpu/B 'echo b1 > '"$P/free"
+pcount
+echo "-> gpu's line again, not gpu/B's"
+
+say "6. gpu/B asks for more than the pool holds: only then are pages allocated"
+as gpu/B 'echo "b2 1024 nid=0" > '"$P/alloc"
+run cat "$P/buffers"
+pstats
+mem gpu/B
+echo "-> hit_ancestor +512 (gpu's chunk), miss +512: a fresh chunk charged to gpu/B"
+as gpu/B 'echo b2 > '"$P/free"
+pcount
+echo "-> each chunk went back to the list of the memcg it is charged to"
+
+say "scan: the shrinker on gpu/B frees gpu/B's pooled pages only (write-back first)"
+run "echo '$(id_of gpu/B) 0 512' > $P/scan"
+pcount
+pstats
+
+say "drop_caches empties the pools; unloading frees whatever is left"
 run "echo 2 > /proc/sys/vm/drop_caches"
 run cat "$D/objects/stats"
+pstats
 run rmmod lrupool
 run "ls $D 2>&1 || true"
 echo

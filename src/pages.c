@@ -63,7 +63,7 @@
 	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /* Pages per caching switch of fresh chunks: one flush for each batch. */
-#define LRUPOOL_SWITCH_BATCH	(1U << LRUPOOL_PAGES_MAX_ORDER)
+#define LRUPOOL_SWITCH_BATCH	BIT(LRUPOOL_PAGES_MAX_ORDER)
 /* Pages per restore of small chunks, on the stack of reclaim. */
 #define LRUPOOL_RESTORE_BATCH	64
 

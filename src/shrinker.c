@@ -39,6 +39,7 @@ static unsigned int lrupool_shrinker_nr_pools;
 
 static unsigned int lrupool_shrinker_published(void)
 {
+	/* Pairs with the release in lrupool_shrinker_add_pool(). */
 	return smp_load_acquire(&lrupool_shrinker_nr_pools);
 }
 
@@ -113,6 +114,7 @@ void lrupool_shrinker_add_pool(struct lrupool *pool)
 	n = lrupool_shrinker_nr_pools;
 	if (!WARN_ON_ONCE(n >= ARRAY_SIZE(lrupool_shrinker_pools))) {
 		lrupool_shrinker_pools[n] = pool;
+		/* The slot is written before the count that publishes it. */
 		smp_store_release(&lrupool_shrinker_nr_pools, n + 1);
 	}
 	mutex_unlock(&lrupool_shrinker_lock);

@@ -120,10 +120,10 @@ lp_assert_pages_consistent() {
 	pooled=$(lp_pstat pooled) && in_use=$(lp_pstat in_use) &&
 		miss=$(lp_pstat miss) && released=$(lp_pstat released) &&
 		freed=$(lp_pstat shrink_freed) || return
-	counted=$(lp_pcount)
+	counted=$(lp_pcount - - - -)
 	buffered=$(lp_pbuffers_pages)
-	[ "$pooled" = "$counted" ] && [ "$in_use" = "$buffered" ] &&
-		[ "$miss" = $((pooled + in_use + released + freed)) ] ||
+	if [ "$pooled" != "$counted" ] || [ "$in_use" != "$buffered" ] ||
+		[ "$miss" != $((pooled + in_use + released + freed)) ]; then
 		fail "pages/ inconsistent: pooled $pooled, count $counted, in_use $in_use, buffers $buffered, miss $miss, released $released, shrink_freed $freed
 stats:
 $(cat "$LP_PAGES/stats")
@@ -131,6 +131,7 @@ count:
 $(cat "$LP_PAGES/count")
 buffers:
 $(cat "$LP_PAGES/buffers")"
+	fi
 }
 
 # lp_pages_not_wb: RAM pages whose caching is not write-back, as the kernel
