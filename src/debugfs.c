@@ -361,12 +361,6 @@ static void lrupool_objects_count_memcg(struct seq_file *m,
 	lrupool_seq_count_one(m, lrupool_objects_pool(), memcg, "%llu", id);
 }
 
-static int lrupool_objects_count_show(struct seq_file *m, void *unused)
-{
-	lrupool_seq_each_memcg(m, lrupool_objects_count_memcg);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(lrupool_objects_count);
 
 static int lrupool_objects_stats_show(struct seq_file *m, void *unused)
 {
@@ -524,12 +518,16 @@ static void lrupool_pages_count_memcg(struct seq_file *m,
 					      lrupool_caching_name(c), order);
 }
 
-static int lrupool_pages_count_show(struct seq_file *m, void *unused)
+/*
+ * A count file: one or more lines per online memcg, from the
+ * lrupool_seq_memcg_fn stored as the file's data.
+ */
+static int lrupool_count_show(struct seq_file *m, void *unused)
 {
-	lrupool_seq_each_memcg(m, lrupool_pages_count_memcg);
+	lrupool_seq_each_memcg(m, m->private);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(lrupool_pages_count);
+DEFINE_SHOW_ATTRIBUTE(lrupool_count);
 
 static int lrupool_pages_stats_show(struct seq_file *m, void *unused)
 {
@@ -598,8 +596,8 @@ void lrupool_debugfs_init(void)
 	debugfs_create_file("add", 0200, dir, NULL, &lrupool_objects_add_fops);
 	debugfs_create_file("take", 0200, dir, NULL,
 			    &lrupool_objects_take_fops);
-	debugfs_create_file("count", 0400, dir, NULL,
-			    &lrupool_objects_count_fops);
+	debugfs_create_file("count", 0400, dir, lrupool_objects_count_memcg,
+			    &lrupool_count_fops);
 	debugfs_create_file("scan", 0200, dir, NULL,
 			    &lrupool_objects_scan_fops);
 	debugfs_create_file("stats", 0400, dir, NULL,
@@ -610,8 +608,8 @@ void lrupool_debugfs_init(void)
 	debugfs_create_file("free", 0200, dir, NULL, &lrupool_pages_free_fops);
 	debugfs_create_file("buffers", 0400, dir, NULL,
 			    &lrupool_pages_buffers_fops);
-	debugfs_create_file("count", 0400, dir, NULL,
-			    &lrupool_pages_count_fops);
+	debugfs_create_file("count", 0400, dir, lrupool_pages_count_memcg,
+			    &lrupool_count_fops);
 	debugfs_create_file("scan", 0200, dir, NULL, &lrupool_pages_scan_fops);
 	debugfs_create_file("stats", 0400, dir, NULL,
 			    &lrupool_pages_stats_fops);

@@ -137,67 +137,9 @@ $(cat "$LP_PAGES/buffers")"
 # lp_pages_not_wb: RAM pages whose caching is not write-back, as the kernel
 # records it in the page flags /proc/kpageflags exports (x86 PAT keeps a RAM
 # page's memtype in PG_arch_1 with PG_uncached on 6.1, PG_arch_2 later:
-# bits 38, 39 and 41).
+# bits 38, 39 and 41). od prints each flags word as 16 hex digits: the 6th
+# holds bits 40-43, the 7th bits 36-39.
 lp_pages_not_wb() {
-	od -An -v -tx1 -w8 /proc/kpageflags |
-		awk '{ b4 = $5; b5 = $6 }
-		     b4 ~ /^[4-9a-f]/ || b5 ~ /[2367abef]$/ { n++ }
-		     END { print n + 0 }'
-}
-
-# ---------------------------------------------------------------------------
-# Added for the pages-*.bats tests.
-
-# Pages by which a cgroup's memory.current may differ from the pages it
-# holds: the per-CPU charge stock (up to 64 pages per CPU) and what the
-# writing shell leaves charged, one batch more.
-LP_PAGE_SLACK=$((64 * $(nproc) + 64))
-
-# lp_assert_pcount_lines <cgroup-id> [<line>...]: count has exactly these
-# lines for that memcg ("<caching> <order> <n_node0> <n_node1>..."), in this
-# order; with no line given, none.
-lp_assert_pcount_lines() {
-	local id=$1 want got
-
-	shift
-	want=$(printf '%s\n' "$@")
-	got=$(lp_pcount_lines "$id")
-	[ "$got" = "$want" ] || fail "count for cgroup-id $id: expected
-${want:-(no line)}
-got
-${got:-(no line)}
-count:
-$(cat "$LP_PAGES/count")"
-}
-
-# lp_assert_pbuffer <name> <owner-cgroup-id> <nr_pages> <caching> <borrowed>:
-# buffers has exactly this line for that buffer.
-lp_assert_pbuffer() {
-	local want="$*" got
-
-	got=$(lp_pbuffer "$1")
-	[ "$got" = "$want" ] || fail "buffers line of $1: expected '$want', got '${got:-(none)}'
-buffers:
-$(cat "$LP_PAGES/buffers")"
-}
-
-# lp_mem_pages <cgroup>: memory.current in pages.
-lp_mem_pages() {
-	echo $(($(lp_mem_current "$1") / LP_PAGE_SIZE))
-}
-
-# lp_kmem_pages <cgroup>: memory.stat "kernel" in pages.
-lp_kmem_pages() {
-	local v
-
-	v=$(lp_memstat "$1" kernel) || return
-	echo $((v / LP_PAGE_SIZE))
-}
-
-# lp_kmem_at_least <cgroup> <pages>: memory.stat "kernel" shows at least
-# that many pages (memory.stat is flushed lazily: poll it).
-lp_kmem_at_least() {
-	local v
-
-	v=$(lp_kmem_pages "$1") && [ "$v" -ge "$2" ]
+	od -An -v -tx8 -w8 /proc/kpageflags |
+		grep -cE '^ .{5}([2367abef].|.[4-9a-f])' || :
 }
