@@ -66,26 +66,30 @@ settle_meminfo() {
 	assert_file_permission 400 "$LP_ROOT/README"
 }
 
-@test "module: the debugfs README is not empty and describes objects/" {
+@test "module: the debugfs README is not empty and describes objects/ and pages/" {
 	lp_load
 	run cat "$LP_ROOT/README"
 	assert_success
 	[ -n "$output" ]
 	assert_output --partial 'objects/'
+	assert_output --partial 'pages/'
+	assert_output --partial 'pool_limit_pages'
 }
 
 @test "module: parameters have the documented defaults and modes" {
 	lp_load
 	assert_file_permission 644 "$LP_PARAMS/fallback"
 	assert_file_permission 644 "$LP_PARAMS/max_request_pages"
+	assert_file_permission 644 "$LP_PARAMS/pool_limit_pages"
 	assert_equal "$(lp_param fallback)" ancestors
 	assert_equal "$(lp_param max_request_pages)" 262144
 }
 
 @test "module: parameters given to insmod are applied" {
-	lp_load fallback=none max_request_pages=1000
+	lp_load fallback=none max_request_pages=1000 pool_limit_pages=0
 	assert_equal "$(lp_param fallback)" none
 	assert_equal "$(lp_param max_request_pages)" 1000
+	assert_equal "$(lp_param pool_limit_pages)" 0
 }
 
 @test "module: unloads and leaves nothing behind" {
