@@ -361,7 +361,6 @@ static void lrupool_objects_count_memcg(struct seq_file *m,
 	lrupool_seq_count_one(m, lrupool_objects_pool(), memcg, "%llu", id);
 }
 
-
 static int lrupool_objects_stats_show(struct seq_file *m, void *unused)
 {
 	struct lrupool_objects_stats st;
