@@ -8,6 +8,8 @@
 #   make demo         boot a guest and walk through what lrupool does
 #   make check        the test suite on every supported kernel
 #                     (KERNELS="6.1 6.12 7.2" narrows it)
+#   make check-debug  the suite, fault injection, fuzzing and stress on a
+#                     KASAN/kmemleak/lockdep kernel (built once, cached)
 #   make style        checkpatch --strict and kernel-doc on the sources
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -28,7 +30,10 @@ demo:
 check:
 	bash scripts/check.sh
 
+check-debug:
+	bash scripts/check.sh --debug
+
 style:
 	bash scripts/style.sh
 
-.PHONY: modules install clean demo check style
+.PHONY: modules install clean demo check check-debug style

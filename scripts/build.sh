@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh <kernel>...: build lrupool.ko for each supported kernel (6.1, 6.12,
-# 7.2) with W=1, failing on any compiler or modpost warning. Each kernel
+# 7.2, and the debug kernel: scripts/debug-kernel.sh) with W=1, failing on any compiler or modpost warning. Each kernel
 # builds in its own copy of the sources, build/<kernel>/, so that the tree
 # stays clean; 7.2 builds inside the sid chroot with sid's toolchain.
 # Prints the path of each module built. LRUPOOL_BUILD_DIR (default build/)
@@ -22,7 +22,7 @@ BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 CHROOT_OUT=/usr/src/lrupool-build-$(printf '%s' "$BUILD_DIR" | md5sum | cut -c1-8)
 
 build_one() {
-	local k=$1 rel out log root
+	local k=$1 rel out log root kdir
 	rel=$(kernel_release "$k")
 	[ -n "$rel" ] || die "kernel $k is not installed: run scripts/setup.sh"
 	root=$(kernel_root "$k")
@@ -47,8 +47,9 @@ build_one() {
 		mkdir -p "$BUILD_DIR/$k"
 		cp "$out/lrupool.ko" "$BUILD_DIR/$k/lrupool.ko"
 	else
-		make -C "/lib/modules/$rel/build" M="$out" W=1 modules \
-			>"$log" 2>&1 ||
+		kdir=/lib/modules/$rel/build
+		[ "$k" != debug ] || kdir=$(debug_dir)/build
+		make -C "$kdir" M="$out" W=1 modules >"$log" 2>&1 ||
 			{ cat "$log" >&2; die "build for $k ($rel) failed"; }
 	fi
 	if grep -qiE 'warning:|error:' "$log"; then

@@ -2,23 +2,57 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: the whole test suite, as `make check` runs it.
+# check.sh --debug: the debug lane, as `make check-debug` runs it.
 #
 #   1. install what is missing (scripts/setup.sh)
 #   2. style: checkpatch --strict and kernel-doc (scripts/style.sh)
 #   3. DKMS: dkms add/build for the host-installed kernels
 #   4. the harness's own tests on the host (test/host/)
 #   5. the bats suite in a QEMU guest per kernel (scripts/vmtest.sh test/),
-#      which also builds the module for each kernel with W=1
+#      which also builds the module for each kernel with W=1; the guests
+#      run side by side (LRUPOOL_VM_JOBS, default 3)
 #
-# KERNELS="6.1 6.12 7.2" (the default) narrows steps 3 and 5. Every step
-# prints TAP; the last line is "N passed, N failed[, N skipped]" summed over
-# all of them, and the exit status is non-zero if anything failed.
+# KERNELS="6.1 6.12 7.2" (the default) narrows steps 3 and 5.
+#
+# The debug lane (--debug), on the KASAN/kmemleak/lockdep kernel that
+# scripts/debug-kernel.sh builds once and caches (the first build takes
+# 20-60 minutes):
+#
+#   1. install what is missing, build the debug kernel if it is not cached
+#   2. the lane's own check (test/debug/host/): a module that does a
+#      use-after-free, a lock inversion and a leak turns a guest run red
+#   3. the bats suite (test/ and test/debug/, the latter with fault
+#      injection and the kernel's shrinker debugfs) in one guest on the debug
+#      kernel, the fuzzer and the stress test with longer budgets; the guest
+#      ends with a kmemleak scan, and any KASAN, lockdep, kmemleak, DEBUG_VM
+#      or list report fails the run
+#
+# Every step prints TAP; the last line is "N passed, N failed[, N skipped]"
+# summed over all of them, and the exit status is non-zero if anything
+# failed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
+
+debug=
+if [ "${1:-}" = --debug ]; then
+	debug=1
+	shift
+fi
+[ $# -eq 0 ] || die "usage: check.sh [--debug]"
+
+# Budgets of the fuzzer and the stress test in the debug lane (seconds).
+DEBUG_FUZZ_SECONDS=${LRUPOOL_DEBUG_FUZZ_SECONDS:-240}
+DEBUG_STRESS_SECONDS=${LRUPOOL_DEBUG_STRESS_SECONDS:-300}
+
+# The kernels' guests run side by side: a bats suite keeps about one of a
+# guest's two CPUs busy, so three guests share the host's CPUs with little
+# loss. The limit on each guest allows for that sharing.
+VM_JOBS=${LRUPOOL_VM_JOBS:-3}
+VM_TIMEOUT=${LRUPOOL_VM_TIMEOUT:-3600}
 
 KERNELS=${KERNELS:-$ALL_KERNELS}
 export KERNELS
@@ -75,12 +109,23 @@ counts=$(mktemp)
 trap 'rm -f "$counts"' EXIT
 
 bash "$here/setup.sh" || die "set-up failed"
-step style bash "$here/style.sh"
-dk=$(host_kernels)
-# shellcheck disable=SC2086 # a list of words
-[ -z "$dk" ] || step dkms bash "$here/dkms-check.sh" $dk
-step harness bats --formatter tap "$top/test/host"
-step guests bash "$here/vmtest.sh" "$top/test"
+if [ -n "$debug" ]; then
+	bash "$here/debug-kernel.sh" || die "the debug kernel did not build"
+	step debug-lane bats --formatter tap "$top/test/debug/host"
+	step debug-guest bash "$here/vmtest.sh" -k debug -t 7200 \
+		--test-timeout 1800 \
+		--env LRUPOOL_FUZZ_SECONDS="$DEBUG_FUZZ_SECONDS" \
+		--env LRUPOOL_STRESS_SECONDS="$DEBUG_STRESS_SECONDS" \
+		"$top/test" "$top/test/debug"
+else
+	step style bash "$here/style.sh"
+	dk=$(host_kernels)
+	# shellcheck disable=SC2086 # a list of words
+	[ -z "$dk" ] || step dkms bash "$here/dkms-check.sh" $dk
+	step harness bats --formatter tap "$top/test/host"
+	step guests bash "$here/vmtest.sh" -j "$VM_JOBS" -t "$VM_TIMEOUT" \
+		"$top/test"
+fi
 
 line="$passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"

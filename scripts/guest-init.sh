@@ -10,6 +10,9 @@
 #   ...TAP (or the script's output)...
 #   <mark> OUT-END <exit status>
 #   <mark> RMMOD <exit status>          (only if lrupool was still loaded)
+#   <mark> KMEMLEAK-BEGIN               (only on a kernel with kmemleak)
+#   ...what kmemleak reports after a scan...
+#   <mark> KMEMLEAK-END
 #   <mark> DMESG-BEGIN
 #   ...dmesg...
 #   <mark> DMESG-END
@@ -57,6 +60,16 @@ mount_all() {
 	return $ok
 }
 
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kmemleak_scan: scan twice, past kmemleak's minimum object age, so that
+# what is reported is unreferenced memory and not an object in flight.
+kmemleak_scan() {
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+}
+
 main() {
 	local rc pid i setup_failed=0
 
@@ -95,6 +108,13 @@ main() {
 			echo w >/proc/sysrq-trigger
 			echo l >/proc/sysrq-trigger
 		) </dev/null >/dev/null 2>&1 3>&- &
+	fi
+
+	if [ -e "$KMEMLEAK" ]; then
+		# What the kernel leaked before the suite is not the suite's.
+		say "kmemleak: scanning and clearing what boot left"
+		kmemleak_scan
+		echo clear >"$KMEMLEAK"
 	fi
 
 	mark OUT-BEGIN
@@ -139,6 +159,14 @@ main() {
 			rc=1
 		fi
 		mark RMMOD "$rc"
+	fi
+
+	if [ -e "$KMEMLEAK" ]; then
+		say "kmemleak: scanning"
+		kmemleak_scan
+		mark KMEMLEAK-BEGIN
+		cat "$KMEMLEAK" >&3
+		mark KMEMLEAK-END
 	fi
 
 	mark DMESG-BEGIN

@@ -17,6 +17,10 @@ installed_abi() {
 		sed 's|.*/linux-headers-||' | sort -V | tail -n1
 }
 
+# The debug kernel's cache (scripts/debug-kernel.sh builds it).
+debug_dir() { echo "$CACHE/debug"; }
+debug_ready() { [ -s "$(debug_dir)/ready" ]; }
+
 # The sid chroot that builds for the kernel it carries.
 sid_dir() { echo "$CACHE/sid"; }
 
@@ -24,12 +28,14 @@ sid_release() {
 	{ ls -1 "$(sid_dir)/lib/modules" 2>/dev/null || :; } | sort -V | tail -n1
 }
 
-# kernel_release <6.1|6.12|7.2>: the kernel's release string (uname -r).
+# kernel_release <6.1|6.12|7.2|debug>: the kernel's release string
+# (uname -r); empty if it is not installed (or, for debug, not built).
 kernel_release() {
 	case "$1" in
 	6.1|6.12) installed_abi "$1" ;;
 	7.2) sid_release ;;
-	*) die "unknown kernel '$1' (supported: $ALL_KERNELS)" ;;
+	debug) ! debug_ready || cat "$(debug_dir)/build/include/config/kernel.release" ;;
+	*) die "unknown kernel '$1' (supported: $ALL_KERNELS debug)" ;;
 	esac
 }
 
@@ -39,6 +45,7 @@ kernel_image() {
 	rel=$(kernel_release "$1")
 	case "$1" in
 	7.2) echo "$(sid_dir)/boot/vmlinuz-$rel" ;;
+	debug) echo "$(debug_dir)/build/arch/x86/boot/bzImage" ;;
 	*) echo "/boot/vmlinuz-$rel" ;;
 	esac
 }

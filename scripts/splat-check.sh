@@ -13,7 +13,10 @@
 # "kernel BUG at", SLUB's "BUG <cache> (...): ..." reports), oops (Oops:,
 # "... [#N]" die() lines, general protection fault, Kernel panic), UBSAN
 # reports, list corruption (DEBUG_LIST), objects left in a slab cache that is
-# destroyed, hung tasks, soft/hard lockups and RCU stalls.
+# destroyed, hung tasks, soft/hard lockups and RCU stalls; and what the
+# debug kernel adds: KASAN and lockdep reports (their BUG:/WARNING: lines,
+# and lockdep's INFO: lines), DEBUG_VM page dumps and kmemleak's "new
+# suspected memory leaks".
 # Flagged in the taint: any flag but O (out-of-tree module, 4096) and
 # E (unsigned module, 8192).
 #
@@ -116,6 +119,14 @@ matches=$(tr -d '\r' <"$log" | awk '
 		kind = "oops"
 	else if (msg ~ /^UBSAN: /)
 		kind = "UBSAN"
+	else if (msg ~ /^INFO: trying to register non-static key/ ||
+		 msg ~ /turning off the locking correctness validator/ ||
+		 msg ~ /^INFO: lockdep is turned off/)
+		kind = "lockdep"
+	else if (msg ~ /^page dumped because: /)
+		kind = "DEBUG_VM"
+	else if (msg ~ /^kmemleak: [0-9]+ new suspected memory leaks/)
+		kind = "kmemleak"
 	if (kind != "")
 		printf "%d\t%s\t%s\n", NR, kind, msg
 }')

@@ -7,7 +7,8 @@
 # Run the bats suite of DIR... (default: test/; bats does not recurse, so
 # test/host/ and test/fixtures/ are not part of it) in a QEMU guest, once per
 # kernel. For each kernel: build lrupool.ko with scripts/build.sh, build an
-# initramfs from host files, boot QEMU (TCG, 2 CPUs, 2 NUMA nodes of 1G),
+# initramfs from host files, boot QEMU (TCG, 2 CPUs, 2 NUMA nodes of 1G
+# by default),
 # run `bats --formatter tap` on the directories, unload lrupool if the suite
 # left it loaded, then check the guest's dmesg and taint with
 # scripts/splat-check.sh.
@@ -28,15 +29,26 @@
 #
 # Options:
 #   -k, --kernels "K..."  kernels to run on (default: $KERNELS, else
-#                         "6.1 6.12 7.2")
+#                         "6.1 6.12 7.2"); "debug" is the debug kernel
+#                         that scripts/debug-kernel.sh builds and caches
 #   -t, --timeout SECS    wall-clock limit on each QEMU run (default:
 #                         $LRUPOOL_VM_TIMEOUT, else 1200)
+#   -j, --jobs N          run up to N kernels' guests at once (default:
+#                         $LRUPOOL_VM_JOBS, else 1); each kernel's output
+#                         is printed whole, in the order of -k, as its
+#                         guest ends
 #   --test-timeout SECS   BATS_TEST_TIMEOUT in the guest (default:
 #                         $BATS_TEST_TIMEOUT if set, else 300; 0 or an empty
 #                         value: no per-test limit)
 #   --no-build            use build/K/lrupool.ko as it is
 #   --no-module           boot without lrupool.ko (nothing is built)
 #   --script FILE         run FILE instead of the bats suite (see above)
+#   --files DIR           copy DIR's contents into the guest as
+#                         /lrupool/files (LRUPOOL_FILES in the guest)
+#   --env NAME=VALUE      export NAME=VALUE to the suite or script in the
+#                         guest (repeatable)
+#   --memory MB           guest memory, split over its two NUMA nodes
+#                         (default: $LRUPOOL_VM_MEMORY, else 2048)
 #   --append "ARGS"       append to the kernel command line (also
 #                         $LRUPOOL_CMDLINE), e.g. kfence.sample_interval=10
 #   --console             copy the guest console to stderr as it runs
@@ -50,7 +62,8 @@
 #                         subdirectories left out); bats runs from
 #                         /lrupool/tests
 #   environment           LRUPOOL_KO=/lrupool/lrupool.ko,
-#                         LRUPOOL_LIB=/lrupool/lib, LRUPOOL_KERNEL=<6.1|6.12|7.2>,
+#                         LRUPOOL_LIB=/lrupool/lib,
+#                         LRUPOOL_KERNEL=<6.1|6.12|7.2|debug>,
 #                         BATS_TEST_TIMEOUT, HOME=/root, TMPDIR=/tmp
 #   mounted               proc, sysfs, devtmpfs, devpts, tmpfs on /tmp and
 #                         /dev/shm, debugfs on /sys/kernel/debug, cgroup2 on
@@ -61,7 +74,9 @@
 #                         kmod (insmod, rmmod, lsmod, modinfo), procps (ps,
 #                         pkill; bats's per-test timeout needs them)
 # Kernel command line: console=ttyS0 panic=-1 slub_debug=FZPU,lrupool*
-# page_poison=1 log_buf_len=4M, and QEMU runs with -no-reboot. The console
+# page_poison=1 log_buf_len=4M, and QEMU runs with -no-reboot. On a kernel
+# with kmemleak the guest clears its report before the suite and scans
+# after unloading lrupool; what it then reports is a failure. The console
 # (ttyS0) goes to a file; results come back over ttyS1, so kernel messages
 # never mix into the TAP.
 set -euo pipefail
@@ -95,17 +110,28 @@ script=
 append=${LRUPOOL_CMDLINE:-}
 show_console=
 keep=
+files=
+memory=${LRUPOOL_VM_MEMORY:-2048}
+jobs=${LRUPOOL_VM_JOBS:-1}
+guest_env=()
 args=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k | --kernels) [ $# -ge 2 ] || usage_error "$1 needs a value"; kernels=$2; shift 2 ;;
 	-t | --timeout) [ $# -ge 2 ] || usage_error "$1 needs a value"; vm_timeout=$2; shift 2 ;;
+	-j | --jobs) [ $# -ge 2 ] || usage_error "$1 needs a value"; jobs=$2; shift 2 ;;
 	--test-timeout) [ $# -ge 2 ] || usage_error "$1 needs a value"; bats_timeout=$2; shift 2 ;;
 	--no-build) build=; shift ;;
 	--no-module) module=; build=; shift ;;
 	--script) [ $# -ge 2 ] || usage_error "$1 needs a file"; script=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || usage_error "$1 needs a value"; append="${append:+$append }$2"; shift 2 ;;
+	--files) [ $# -ge 2 ] || usage_error "$1 needs a directory"; files=$2; shift 2 ;;
+	--memory) [ $# -ge 2 ] || usage_error "$1 needs a value"; memory=$2; shift 2 ;;
+	--env)
+		[ $# -ge 2 ] || usage_error "$1 needs NAME=VALUE"
+		[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "bad --env '$2' (NAME=VALUE)"
+		guest_env+=("$2"); shift 2 ;;
 	--console) show_console=1; shift ;;
 	--keep) keep=1; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -120,12 +146,19 @@ if ! is_uint "$vm_timeout" || [ "$vm_timeout" -eq 0 ]; then
 fi
 [ -z "$bats_timeout" ] || is_uint "$bats_timeout" ||
 	usage_error "bad test timeout '$bats_timeout'"
+if ! is_uint "$jobs" || [ "$jobs" -eq 0 ]; then
+	usage_error "bad number of jobs '$jobs'"
+fi
+if ! is_uint "$memory" || [ "$memory" -lt 512 ] || [ $((memory % 2)) -ne 0 ]; then
+	usage_error "bad memory size '$memory' (an even number of MB, at least 512)"
+fi
+[ -z "$files" ] || [ -d "$files" ] || usage_error "no such directory: $files"
 read -r -a kernel_list <<<"$kernels"
 [ ${#kernel_list[@]} -gt 0 ] || usage_error "no kernel given"
 for k in "${kernel_list[@]}"; do
-	case " $ALL_KERNELS " in
+	case " $ALL_KERNELS debug " in
 	*" $k "*) ;;
-	*) usage_error "unknown kernel '$k' (supported: $ALL_KERNELS)" ;;
+	*) usage_error "unknown kernel '$k' (supported: $ALL_KERNELS debug)" ;;
 	esac
 done
 if [ -n "$script" ]; then
@@ -145,6 +178,14 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/lrupool-vmtest.XXXXXX")
 qemu_pid=
 cleanup() {
+	local pids
+	# The subshells of -j, which stop their own guests.
+	pids=$(jobs -pr)
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086 # a list of pids
+		kill $pids 2>/dev/null || :
+		wait 2>/dev/null || :
+	fi
 	if [ -n "$qemu_pid" ]; then
 		kill "$qemu_pid" 2>/dev/null || :
 		wait "$qemu_pid" 2>/dev/null || :
@@ -232,6 +273,10 @@ build_base() {
 	if [ -d "$top/test/lib" ]; then
 		cp -a "$top/test/lib/." "$root/lrupool/lib/"
 	fi
+	if [ -n "$files" ]; then
+		mkdir -p "$root/lrupool/files"
+		cp -a "$files/." "$root/lrupool/files/"
+	fi
 
 	guest_args=()
 	if [ "$mode" = script ]; then
@@ -266,6 +311,7 @@ make_cpio() {
 
 # write_env FILE KERNEL: the guest's /lrupool/env.
 write_env() {
+	local e
 	{
 		printf 'LRUPOOL_NONCE=%q\n' "$nonce"
 		printf 'LRUPOOL_MODE=%q\n' "$mode"
@@ -279,6 +325,10 @@ write_env() {
 		printf 'export LRUPOOL_KERNEL=%q\n' "$2"
 		printf 'export LRUPOOL_KO=/lrupool/lrupool.ko\n'
 		printf 'export LRUPOOL_LIB=/lrupool/lib\n'
+		[ -z "$files" ] || printf 'export LRUPOOL_FILES=/lrupool/files\n'
+		for e in "${guest_env[@]}"; do
+			printf 'export %s=%q\n' "${e%%=*}" "${e#*=}"
+		done
 	} >"$1"
 }
 
@@ -313,24 +363,27 @@ follow_output() {
 	done < <(tail -n +1 -f --pid="$pid" "$file")
 }
 
-# parse_results FILE DIR: split the results channel into DIR/out, DIR/dmesg
-# and DIR/marks (one "WORD [ARG]" line per marker).
+# parse_results FILE DIR: split the results channel into DIR/out, DIR/dmesg,
+# DIR/kmemleak and DIR/marks (one "WORD [ARG]" line per marker).
 parse_results() {
 	tr -d '\r' <"$1" | awk -v mark="$mark" -v dir="$2" '
 	BEGIN { out = dir "/out"; dmesg = dir "/dmesg"; marks = dir "/marks"
-		printf "" > out; printf "" > dmesg; printf "" > marks; sec = "" }
+		leak = dir "/kmemleak"
+		printf "" > out; printf "" > dmesg; printf "" > marks
+		printf "" > leak; sec = "" }
 	index($0, mark " ") == 1 {
 		held = 0
 		w = substr($0, length(mark) + 2)
 		print w > marks
 		if (w == "OUT-BEGIN") sec = "out"
 		else if (w == "DMESG-BEGIN") sec = "dmesg"
+		else if (w == "KMEMLEAK-BEGIN") sec = "leak"
 		else sec = ""
 		next
 	}
 	sec == "" { next }
 	{
-		f = (sec == "out") ? out : dmesg
+		f = (sec == "out") ? out : (sec == "dmesg") ? dmesg : leak
 		if (held) print "" > f
 		held = ($0 == "")
 		if (!held) print > f
@@ -403,9 +456,10 @@ test_kernel() {
 	# NUMA node, the kernel WARNs at boot (topology_sane(), "llc-sibling
 	# ... is not on the same node").
 	timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-		-nodefaults -accel tcg -smp 2,sockets=2,cores=1,threads=1 -m 2G \
-		-object memory-backend-ram,id=m0,size=1G \
-		-object memory-backend-ram,id=m1,size=1G \
+		-nodefaults -accel tcg -smp 2,sockets=2,cores=1,threads=1 \
+		-m "${memory}M" \
+		-object memory-backend-ram,id=m0,size=$((memory / 2))M \
+		-object memory-backend-ram,id=m1,size=$((memory / 2))M \
 		-numa node,nodeid=0,cpus=0,memdev=m0 \
 		-numa node,nodeid=1,cpus=1,memdev=m1 \
 		-kernel "$img" -initrd "$kdir/initrd" \
@@ -484,6 +538,10 @@ test_kernel() {
 		if rc=$(marker RMMOD) && [ "$rc" != 0 ]; then
 			kfail "lrupool was left loaded and rmmod failed (status $rc)"
 		fi
+		if marker KMEMLEAK-BEGIN >/dev/null && [ -s "$kdir/kmemleak" ]; then
+			kfail "kmemleak reports unreferenced objects"
+			head -n 200 "$kdir/kmemleak" | indent
+		fi
 		taint=$(marker TAINT) || taint=
 		if ! check=$("$here/splat-check.sh" "$kdir/dmesg" "$taint"); then
 			kfail "kernel log or taint check failed"
@@ -493,8 +551,10 @@ test_kernel() {
 
 }
 
+# run_kernel K [COUNTS]: test one kernel and print its summary; add its
+# counts to the totals, or with COUNTS write "pass fail skip" there.
 run_kernel() {
-	local k=$1 start=$SECONDS skipped
+	local k=$1 counts=${2:-} start=$SECONDS skipped
 	local k_fail=0 k_pass=0 k_skip=0
 
 	test_kernel "$k"
@@ -508,10 +568,59 @@ run_kernel() {
 	else
 		printf '# kernel %s: failed (%d s)\n' "$k" $((SECONDS - start))
 	fi
-	total_pass=$((total_pass + k_pass))
-	total_fail=$((total_fail + k_fail))
-	total_skip=$((total_skip + k_skip))
-	[ "$k_fail" = 0 ] || anything_failed=1
+	if [ -n "$counts" ]; then
+		echo "$k_pass $k_fail $k_skip" >"$counts"
+		return
+	fi
+	add_counts "$k_pass" "$k_fail" "$k_skip"
+}
+
+add_counts() {
+	total_pass=$((total_pass + $1))
+	total_fail=$((total_fail + $2))
+	total_skip=$((total_skip + $3))
+	[ "$2" = 0 ] || anything_failed=1
+}
+
+# run_parallel: each kernel in a subshell of its own, at most $jobs at
+# once, its output kept in a file and printed whole, in order, once it and
+# the kernels before it have ended. A subshell killed before it wrote its
+# counts counts as a failure.
+run_parallel() {
+	local i n=${#kernel_list[@]} next=0 shown=0 running=() p f s
+	declare -A pid_of=()
+
+	while [ "$shown" -lt "$n" ]; do
+		while [ "$next" -lt "$n" ] && [ "${#running[@]}" -lt "$jobs" ]; do
+			k=${kernel_list[$next]}
+			(
+				qemu_pid=
+				trap '[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null' EXIT
+				trap 'exit 143' TERM
+				run_kernel "$k" "$work/$next.counts"
+			) >"$work/$next.out" 2>&1 &
+			pid_of[$next]=$!
+			running+=("$next")
+			next=$((next + 1))
+		done
+		wait -n "${pid_of[@]}" 2>/dev/null || :
+		running=()
+		for ((i = shown; i < next; i++)); do
+			kill -0 "${pid_of[$i]}" 2>/dev/null && running+=("$i")
+		done
+		while [ "$shown" -lt "$next" ] && ! kill -0 "${pid_of[$shown]}" 2>/dev/null; do
+			wait "${pid_of[$shown]}" 2>/dev/null || :
+			cat "$work/$shown.out"
+			if read -r p f s 2>/dev/null <"$work/$shown.counts"; then
+				add_counts "$p" "$f" "$s"
+			else
+				printf '# FAIL kernel %s: its run ended without a result\n' \
+					"${kernel_list[$shown]}"
+				add_counts 0 1 0
+			fi
+			shown=$((shown + 1))
+		done
+	done
 }
 
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
@@ -519,9 +628,13 @@ mark="##lrupool-$nonce##"
 guest_args=()
 build_base
 
-for k in "${kernel_list[@]}"; do
-	run_kernel "$k"
-done
+if [ "$jobs" -gt 1 ] && [ "${#kernel_list[@]}" -gt 1 ]; then
+	run_parallel
+else
+	for k in "${kernel_list[@]}"; do
+		run_kernel "$k"
+	done
+fi
 
 if [ "$mode" = bats ]; then
 	if [ "$total_skip" -gt 0 ]; then

@@ -86,6 +86,41 @@ setup() {
 	assert_regex "${lines[-1]}" '^# kernel 6\.1: ok \([0-9]+ s\)$'
 }
 
+@test "harness: --env, --files and --memory reach the guest" {
+	mkdir "$BATS_TEST_TMPDIR/files"
+	touch "$BATS_TEST_TMPDIR/files/one" "$BATS_TEST_TMPDIR/files/two"
+	run "$VMTEST" -k 6.1 --no-module --env LRUPOOL_HELLO='a b' \
+		--files "$BATS_TEST_TMPDIR/files" --memory 1024 \
+		--script "$FIXTURES/vm-script/hello.sh" 0
+	assert_success
+	assert_line 'env: a b'
+	assert_line 'files: one two'
+	# MemTotal is what is left after the kernel's own reservations.
+	assert_line --regexp '^memory: (9[0-9][0-9]|10[0-2][0-9]) MB$'
+	run "$VMTEST" --env 'no equals sign' --script "$FIXTURES/vm-script/hello.sh"
+	assert_failure 2
+	run "$VMTEST" --memory 1023 --script "$FIXTURES/vm-script/hello.sh"
+	assert_failure 2
+}
+
+@test "harness: -j runs kernels at once, prints each whole and in order, sums" {
+	local first second
+	run "$VMTEST" -j 2 -k "6.1 6.12" --no-module "$FIXTURES/vm-failing"
+	assert_failure 1
+	assert_equal "${lines[-1]}" '2 passed, 2 failed'
+	first=$(printf '%s\n' "${lines[@]}" | grep -n '^# kernel 6\.1 (' | cut -d: -f1)
+	second=$(printf '%s\n' "${lines[@]}" | grep -n '^# kernel 6\.12 (' | cut -d: -f1)
+	[ -n "$first" ] && [ -n "$second" ]
+	# 6.1's block, header to summary, comes whole before 6.12's.
+	printf '%s\n' "${lines[@]}" | sed -n "${first},$((second - 1))p" >"$BATS_TEST_TMPDIR/b1"
+	run cat "$BATS_TEST_TMPDIR/b1"
+	assert_line 'ok 1 fixture: passes'
+	assert_line 'not ok 2 fixture: fails on purpose'
+	assert_line --regexp '^# kernel 6\.1: 1 passed, 1 failed \([0-9]+ s\)$'
+	run "$VMTEST" -j 0 "$FIXTURES/vm-failing"
+	assert_failure 2
+}
+
 @test "harness: a module build failure turns the run red" {
 	local copy=$BATS_TEST_TMPDIR/repo c
 	mkdir "$copy"
