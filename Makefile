@@ -9,7 +9,10 @@
 #   make check        the test suite on every supported kernel
 #                     (KERNELS="6.1 6.12 7.2" narrows it)
 #   make check-debug  the suite, fault injection, fuzzing and stress on a
-#                     KASAN/kmemleak/lockdep kernel (built once, cached)
+#                     KASAN/kmemleak/lockdep kernel (built once, cached);
+#                     hours under TCG
+#   make check-debug-short
+#                     fault injection, fuzzing and stress only (what CI runs)
 #   make style        checkpatch --strict and kernel-doc on the sources
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -33,7 +36,10 @@ check:
 check-debug:
 	bash scripts/check.sh --debug
 
+check-debug-short:
+	bash scripts/check.sh --debug-short
+
 style:
 	bash scripts/style.sh
 
-.PHONY: modules install clean demo check check-debug style
+.PHONY: modules install clean demo check check-debug check-debug-short style
