@@ -12,8 +12,11 @@
 #                     KASAN/kmemleak/lockdep kernel (built once, cached);
 #                     hours under TCG
 #   make check-debug-short
-#                     fault injection, fuzzing and stress only (what CI runs)
+#                     the lane's own check, fuzzing and stress (what CI runs)
 #   make style        checkpatch --strict and kernel-doc on the sources
+#   make selftests    the kernel's cgroup memory selftests (test_kmem,
+#                     test_memcontrol) on 6.1 and 6.12, without and with
+#                     lrupool loaded; not part of make check
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -42,4 +45,8 @@ check-debug-short:
 style:
 	bash scripts/style.sh
 
-.PHONY: modules install clean demo check check-debug check-debug-short style
+selftests:
+	bash scripts/selftests.sh
+
+.PHONY: modules install clean demo check check-debug check-debug-short style \
+	selftests
