@@ -12,7 +12,7 @@
 #                     KASAN/kmemleak/lockdep kernel (built once, cached);
 #                     hours under TCG
 #   make check-debug-short
-#                     the lane's own check, fuzzing and stress (what CI runs)
+#                     the lane's own check and the fuzzer (what CI runs)
 #   make style        checkpatch --strict and kernel-doc on the sources
 #   make selftests    the kernel's cgroup memory selftests (test_kmem,
 #                     test_memcontrol) on 6.1 and 6.12, without and with

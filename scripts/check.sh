@@ -30,7 +30,7 @@
 #
 # check.sh --debug-short (`make check-debug-short`, what CI runs beside
 # `make check` when the debug kernel is cached): steps 1 and 2, and step 3
-# with only the fuzzer and the stress test, at their default-suite budgets.
+# with only the fuzzer, at its default-suite budget.
 #
 # Every step prints TAP; the last line is "N passed, N failed[, N skipped]"
 # summed over all of them, and the exit status is non-zero if anything
@@ -125,8 +125,7 @@ if [ -n "$debug" ]; then
 			"$top/test" "$top/test/debug"
 	else
 		step debug-guest bash "$here/vmtest.sh" -k debug -t 4800 \
-			--test-timeout 2400 \
-			"$top/test/fuzz.bats" "$top/test/stress.bats"
+			--test-timeout 2400 "$top/test/fuzz.bats"
 	fi
 else
 	step style bash "$here/style.sh"
