@@ -22,11 +22,13 @@
 #   2. the lane's own check (test/debug/host/): a module that does a
 #      use-after-free, a lock inversion and a leak turns a guest run red
 #   3. the bats suite (test/ and test/debug/, the latter with fault
-#      injection and the kernel's shrinker debugfs) in one guest on the debug
+#      injection and the kernel's shrinker debugfs) in guests on the debug
 #      kernel, the fuzzer and the stress test with longer budgets; the guest
 #      ends with a kmemleak scan, and any KASAN, lockdep, kmemleak, DEBUG_VM
 #      or list report fails the run. Under TCG the debug kernel runs the
-#      suite about ten times slower than Debian's: this takes hours.
+#      suite about ten times slower than Debian's: this takes hours, so the
+#      test files are dealt to LRUPOOL_DEBUG_JOBS (default 2) guests that
+#      run side by side.
 #
 # check.sh --debug-short (`make check-debug-short`, what CI runs beside
 # `make check` when the debug kernel is cached): steps 1 and 2, and step 3
@@ -52,6 +54,8 @@ esac
 # Budgets of the fuzzer and the stress test in the debug lane (seconds).
 DEBUG_FUZZ_SECONDS=${LRUPOOL_DEBUG_FUZZ_SECONDS:-240}
 DEBUG_STRESS_SECONDS=${LRUPOOL_DEBUG_STRESS_SECONDS:-300}
+# Guests the full debug lane splits the suite over.
+DEBUG_JOBS=${LRUPOOL_DEBUG_JOBS:-2}
 
 # The kernels' guests run side by side: a bats suite keeps about one of a
 # guest's two CPUs busy, so three guests share the host's CPUs with little
@@ -110,6 +114,55 @@ host_kernels() {
 	echo "$out"
 }
 
+# debug_guests: the suite and test/debug/ on the debug kernel, its test
+# files dealt round-robin to DEBUG_JOBS guests that run side by side (a
+# guest keeps about one CPU busy); each guest's output is printed whole, in
+# order, and the closing counts are summed. Exit status 1 if any guest
+# failed.
+debug_guests() {
+	local files=() parts=() pids=() out i j f rc=0 p=0 fl=0 s=0
+	local re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+
+	for f in "$top"/test/*.bats "$top"/test/debug/*.bats; do
+		files+=("$f")
+	done
+	out=$(mktemp -d)
+	for ((i = 0; i < DEBUG_JOBS; i++)); do
+		parts=()
+		for ((j = i; j < ${#files[@]}; j += DEBUG_JOBS)); do
+			parts+=("${files[j]}")
+		done
+		[ ${#parts[@]} -gt 0 ] || continue
+		LRUPOOL_BUILD_DIR=$top/build/debug-$i \
+			bash "$here/vmtest.sh" -k debug -t 36000 --test-timeout 3600 \
+			--env LRUPOOL_FUZZ_SECONDS="$DEBUG_FUZZ_SECONDS" \
+			--env LRUPOOL_STRESS_SECONDS="$DEBUG_STRESS_SECONDS" \
+			"${parts[@]}" >"$out/$i" 2>&1 &
+		pids+=($!)
+	done
+	for j in "${pids[@]}"; do
+		wait "$j" || rc=1
+	done
+	for ((i = 0; i < DEBUG_JOBS; i++)); do
+		[ -f "$out/$i" ] || continue
+		echo "# -- debug guest $((i + 1)) of $DEBUG_JOBS"
+		while IFS= read -r f; do
+			if [[ $f =~ $re ]]; then
+				p=$((p + BASH_REMATCH[1])) fl=$((fl + BASH_REMATCH[2]))
+				s=$((s + ${BASH_REMATCH[4]:-0}))
+				echo "# guest $((i + 1)): $f"
+			else
+				printf '%s\n' "$f"
+			fi
+		done <"$out/$i"
+	done
+	rm -rf "$out"
+	line="$p passed, $fl failed"
+	[ "$s" -eq 0 ] || line="$line, $s skipped"
+	echo "$line"
+	return "$rc"
+}
+
 counts=$(mktemp)
 trap 'rm -f "$counts"' EXIT
 
@@ -118,11 +171,7 @@ if [ -n "$debug" ]; then
 	bash "$here/debug-kernel.sh" || die "the debug kernel did not build"
 	step debug-lane bats --formatter tap "$top/test/debug/host"
 	if [ "$debug" = full ]; then
-		step debug-guest bash "$here/vmtest.sh" -k debug -t 36000 \
-			--test-timeout 3600 \
-			--env LRUPOOL_FUZZ_SECONDS="$DEBUG_FUZZ_SECONDS" \
-			--env LRUPOOL_STRESS_SECONDS="$DEBUG_STRESS_SECONDS" \
-			"$top/test" "$top/test/debug"
+		step debug-guests debug_guests
 	else
 		step debug-guest bash "$here/vmtest.sh" -k debug -t 4800 \
 			--test-timeout 2400 "$top/test/fuzz.bats"
