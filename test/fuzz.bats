@@ -18,7 +18,7 @@ load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
 
 # What the kernel must not have logged.
-SPLAT='WARNING|BUG|Oops|KASAN|cut here|general protection|list_(add|del) corruption|UBSAN|KFENCE|kmemleak|invoked oom-killer|Out of memory|blocked for more than'
+SPLAT='WARNING|BUG[: ]|Oops|KASAN|cut here|general protection|list_(add|del) corruption|UBSAN|KFENCE|kmemleak: .*leak|invoked oom-killer|Out of memory|blocked for more than'
 
 setup() {
 	lp_setup

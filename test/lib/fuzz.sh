@@ -17,16 +17,19 @@
 # --cgroup it makes a tree of its own and removes it at exit.
 #
 # Every write is one write(2) (a printf builtin, or dd from a pipe when the
-# bytes hold a newline before the end or are longer than a page), and must
-# succeed or fail with EINVAL, ENOENT, EEXIST, E2BIG or ENOMEM. For the
-# files and parameters the control-plane contract describes, the fuzzer
-# keeps a model (the line splitting, kstrto* parsing, the fuzzer's own
-# buffers and cgroup-ids) and checks each write against it: the outcome is
-# one the contract allows for those bytes; a refused command changes no
-# counter, no buffer, no parameter (reclaim may free pooled entries
-# meanwhile: pooled + shrink_freed stays); a command that succeeded moved
-# the counters and buffers by exactly what it asked for. Every 64
-# iterations, and at the end, stats must agree with count and buffers.
+# bytes hold a newline before the end or are longer than a page). A write
+# to a file the control-plane contract describes must succeed or fail with
+# EINVAL, ENOENT, EEXIST, E2BIG or ENOMEM; any other file gets the same
+# kinds of bytes and may fail as it likes (the summary counts its errnos).
+# For the files and parameters of the contract, the fuzzer keeps a model
+# (the line splitting, kstrto* parsing, the fuzzer's own buffers and
+# cgroup-ids) and checks each write against it: the outcome is one the
+# contract allows for those bytes; a refused command changes no counter,
+# no buffer, no parameter (reclaim may free pooled entries meanwhile:
+# pooled + shrink_freed stays); a command that succeeded moved the counters
+# and buffers by exactly what it asked for, and a scan of memcg X on node N
+# changed no count line but X's, in N's column. Every 64 iterations, and at
+# the end, stats must agree with count and buffers.
 # A parameter reads back as its old value after a refused write, or as the
 # value written (normalized) after an accepted one; at the end every
 # parameter gets its first value back and every buffer the fuzzer made is
@@ -34,15 +37,18 @@
 #
 # Memory stays bounded: max_request_pages is held at or below 4096 while
 # fuzzing (16 MiB of pages in one command; the original value comes back
-# at the end), valid commands ask for little, and when the fuzzer's buffers, the
-# pooled pages or the pooled objects pass a cap it frees or scans them.
+# at the end), valid commands ask for little (twice memory.max at most, in
+# a cgroup that has one), and when the fuzzer's buffers, the pooled pages
+# or the pooled objects pass a cap it frees or scans them.
 #
 # The seed (--seed, else $LRUPOOL_FUZZ_SEED, else from the clock; printed
-# first) fixes the sequence of generated writes; the frees and scans that
-# keep memory bounded depend on the results and come in between, so on the
-# same kernel a seed replays the same run. The budget: --seconds
-# ($LRUPOOL_FUZZ_SECONDS) and --iterations ($LRUPOOL_FUZZ_ITERATIONS), the
-# first reached ends it; 30 seconds when neither is given.
+# first) fixes the sequence of generated writes. What depends on results
+# comes in between (the frees and scans that bound memory, names of the
+# buffers that exist, cgroup-ids in the lines), so a seed replays a run on
+# the same kernel in a guest that made the same cgroups (the same test in
+# a fresh guest). The budget: --seconds ($LRUPOOL_FUZZ_SECONDS) and
+# --iterations ($LRUPOOL_FUZZ_ITERATIONS), the first reached ends it; 30
+# seconds when neither is given.
 #
 # Output: lines starting "fuzz: ", a summary at the end (writes per file,
 # errno histogram, valid commands that succeeded). On a failure: the seed,
@@ -297,6 +303,7 @@ fz_nid() {
 	fi
 	[ ${#s} -le 4 ] || return 0
 	[ -z "${FZ_ONLINE[s]:-}" ] || FZ_E=
+	FZ_NID=$s
 }
 
 fz_name_ok() {
@@ -349,7 +356,7 @@ fz_model_count_nid() {
 
 # objects/scan and pages/scan: "<cgroup-id> <nid> <nr_to_scan>".
 fz_model_scan() {
-	local id
+	local id nid
 
 	FZ_ACT=
 	fz_split 3
@@ -368,12 +375,15 @@ fz_model_scan() {
 		FZ_PRED=EINVAL
 		return
 	fi
+	nid=$FZ_NID
 	fz_count "${FZ_F[2]}"
 	if [ -n "$FZ_E" ]; then
 		FZ_PRED=$FZ_E
 		return
 	fi
 	FZ_ACT=scan
+	FZ_ACT_ID=$id
+	FZ_ACT_NID=$nid
 	if [ -n "${FZ_LIVE[$id]:-}" ]; then
 		FZ_PRED=ok
 	elif [ -n "${FZ_NOMEMCG[$id]:-}" ] || [ "$id" = 0 ]; then
@@ -460,7 +470,7 @@ fz_model() {
 	pfree) fz_model_free ;;
 	*)
 		FZ_ACT=
-		FZ_PRED="ok EINVAL ENOENT EEXIST E2BIG ENOMEM"
+		FZ_PRED=any
 		;;
 	esac
 	# Nothing to write: the shell makes no write(2) at all.
@@ -631,6 +641,10 @@ fz_snap_before() {
 		fz_slurp "$FZ_PG_BUFFERS" BB
 		;;
 	esac
+	case $1 in
+	oscan) fz_slurp "$FZ_DEBUGFS/objects/count" CB ;;
+	pscan) fz_slurp "$FZ_DEBUGFS/pages/count" CB ;;
+	esac
 }
 
 fz_snap_after() {
@@ -640,6 +654,10 @@ fz_snap_after() {
 		fz_slurp "$FZ_PG_STATS" PAT
 		fz_slurp "$FZ_PG_BUFFERS" BA
 		;;
+	esac
+	case $1 in
+	oscan) fz_slurp "$FZ_DEBUGFS/objects/count" CA ;;
+	pscan) fz_slurp "$FZ_DEBUGFS/pages/count" CA ;;
 	esac
 }
 
@@ -793,6 +811,45 @@ $BA"
 	fi
 }
 
+# fz_check_scan_scope <fields before the node columns>: a scan of memcg X
+# on node N took from X's lists on N only: X's count lines changed in the
+# column of N, downwards, and every other line is as it was (but the
+# scratch cgroup's and removed ones', which reparenting changes at any
+# time).
+fz_check_scan_scope() {
+	local nk=$1 key id i f b a
+	local -A cb=() ca=()
+
+	while read -r -a f; do
+		[ ${#f[@]} -eq 0 ] || cb[${f[*]:0:nk}]=${f[*]:nk}
+	done <<< "$CB"
+	while read -r -a f; do
+		[ ${#f[@]} -eq 0 ] || ca[${f[*]:0:nk}]=${f[*]:nk}
+	done <<< "$CA"
+	for key in "${!cb[@]}" "${!ca[@]}"; do
+		[ "${cb[$key]:-}" != "${ca[$key]:-}" ] || continue
+		id=${key%% *}
+		if [ "$id" = "${FZ_SCRATCH_ID:-}" ] || [ -n "${FZ_NOMEMCG[$id]:-}" ]; then
+			continue
+		fi
+		if [ "$id" != "$FZ_ACT_ID" ]; then
+			fz_fail "scan of $FZ_ACT_ID on node $FZ_ACT_NID changed the count line of '$key': '${cb[$key]:-}' -> '${ca[$key]:-}'"
+			return
+		fi
+		read -r -a b <<< "${cb[$key]:-}"
+		read -r -a a <<< "${ca[$key]:-}"
+		for ((i = 0; i < FZ_NR_NODE_IDS; i++)); do
+			if [ "$i" = "$FZ_ACT_NID" ] && [ "${a[i]:-0}" -le "${b[i]:-0}" ]; then
+				continue
+			fi
+			if [ "${a[i]:-0}" != "${b[i]:-0}" ]; then
+				fz_fail "scan of $FZ_ACT_ID on node $FZ_ACT_NID changed the count line of '$key': '${cb[$key]:-}' -> '${ca[$key]:-}'"
+				return
+			fi
+		done
+	done
+}
+
 fz_check_pscan() {
 	local k dp
 
@@ -805,6 +862,7 @@ fz_check_pscan() {
 	fz_dp shrink_freed
 	fz_expect "pages/scan: pooled + shrink_freed change" $((dp + D)) 0
 	[ "$BA" = "$BB" ] || fz_fail "pages/scan changed buffers"
+	fz_check_scan_scope 3
 }
 
 fz_check_objects_ok() {
@@ -842,6 +900,7 @@ fz_check_objects_ok() {
 		fz_do taken_ancestor
 		fz_expect "objects/scan: taken_ancestor change" "$D" 0
 		fz_expect "objects/scan: entries + shrink_freed change" "$de" 0
+		fz_check_scan_scope 1
 		;;
 	esac
 }
@@ -899,6 +958,11 @@ fz_write() {
 	fz_put "$file"
 	fz_record "$label" "$class"
 	fz_count_outcome "$label" "$class"
+	# A file the contract does not describe may fail as it likes.
+	if [ "$kind" = other ]; then
+		[ "$O" != ok ] || fz_resync
+		return
+	fi
 	case $O in
 	ok | EINVAL | ENOENT | EEXIST | E2BIG | ENOMEM) ;;
 	*)
@@ -908,10 +972,6 @@ fz_write() {
 	esac
 	if ! fz_in "$O" "$FZ_PRED"; then
 		fz_fail "$label: got $O, the contract allows: $FZ_PRED"
-		return
-	fi
-	if [ "$kind" = other ]; then
-		[ "$O" != ok ] || fz_resync
 		return
 	fi
 	fz_snap_after "$kind"
@@ -1918,8 +1978,9 @@ fz_setup() {
 		return 1
 	fi
 	fz_setup_nodes
-	fz_setup_params
 	fz_setup_cgroups || return
+	fz_setup_params
+	FZ_SCRATCH_ID=${FZ_ID_OF[${FZ_SCRATCH:-none}]:-}
 	FZ_BAD_IDS=(0 999999999 4294967297 18446744073709551615
 		18446744073709551616 -1 +1 01 0001 1.0 ' ' x
 		$((${FZ_ID_OF[$FZ_ORIG_CG]} + 100000)))
@@ -1938,10 +1999,29 @@ fz_restore() {
 	local name i
 
 	[ -z "${FZ_ORIG_CG:-}" ] || [ "${FZ_CUR:-}" = "$FZ_ORIG_CG" ] ||
-		echo $$ > "$FZ_ORIG_CG/cgroup.procs" || fz_say "FAIL: cannot move back to $FZ_ORIG_CG"
+		echo $$ > "$FZ_ORIG_CG/cgroup.procs" || fz_fail "cannot move back to $FZ_ORIG_CG"
 	FZ_CUR=${FZ_ORIG_CG:-} FZ_CG_ID=${FZ_ID_OF[${FZ_ORIG_CG:-x}]:-1}
 	FZ_STOP=0 FZ_CLAMP=0
-	if [ -n "${FZ_PG_FREE:-}" ]; then
+	if [ "$FZ_READY" = 1 ]; then
+		fz_restore_module
+	fi
+	for ((i = ${#FZ_EPH[@]} - 1; i >= 0; i--)); do
+		fz_rmdir_eph "$i"
+	done
+	[ ${#FZ_EPH[@]} -eq 0 ] || fz_fail "cannot remove ${FZ_EPH[*]}"
+	if [ -n "$FZ_OWN" ]; then
+		rmdir "$FZ_OWN/c/d" "$FZ_OWN/c" "$FZ_OWN/a" "$FZ_OWN/b" "$FZ_OWN/s" "$FZ_OWN" ||
+			fz_fail "cannot remove $FZ_OWN"
+	fi
+	[ -z "${FZ_ERRF:-}" ] || rm -f "$FZ_ERRF"
+}
+
+# fz_restore_module: free the fuzzer's buffers, give every parameter its
+# first value back, check the counts once more.
+fz_restore_module() {
+	local name
+
+	if [ -n "$FZ_PG_FREE" ]; then
 		while [ ${#FZ_BUF_LIST[@]} -gt 0 ]; do
 			name=${FZ_BUF_LIST[0]}
 			fz_free_buffer "$name"
@@ -1956,15 +2036,6 @@ fz_restore() {
 	done
 	FZ_STOP=0
 	[ "$FZ_FAILS" -gt 0 ] || fz_check_consistency
-	for ((i = ${#FZ_EPH[@]} - 1; i >= 0; i--)); do
-		fz_rmdir_eph "$i"
-	done
-	[ ${#FZ_EPH[@]} -eq 0 ] || fz_say "FAIL: cannot remove ${FZ_EPH[*]}"
-	if [ -n "$FZ_OWN" ]; then
-		rmdir "$FZ_OWN/c/d" "$FZ_OWN/c" "$FZ_OWN/a" "$FZ_OWN/b" "$FZ_OWN/s" "$FZ_OWN" ||
-			fz_say "FAIL: cannot remove $FZ_OWN"
-	fi
-	[ -z "${FZ_ERRF:-}" ] || rm -f "$FZ_ERRF"
 }
 
 fz_summary() {
@@ -2004,7 +2075,8 @@ fz_main() {
 	local kind file
 
 	FZ_SEED=${LRUPOOL_FUZZ_SEED:-}
-	FZ_GIVEN=() FZ_SCRATCH='' FZ_OWN='' FZ_LOG=
+	FZ_GIVEN=() FZ_SCRATCH='' FZ_OWN='' FZ_LOG='' FZ_READY=0
+	FZ_FILES=() FZ_PARAM_LIST=() FZ_TARGETS=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--seed) FZ_SEED=${2:-}; shift 2 || break ;;
@@ -2035,7 +2107,7 @@ fz_main() {
 		FZ_W=() FZ_HIST=() FZ_ERRS=() FZ_CLASS=() FZ_VALID_OK=() \
 		OB=() OA=() PB=() PA=() PX=()
 	FZ_BUF_LIST=() FZ_EPH=() FZ_RING=()
-	OBT='' OAT='' PBT='' PAT='' BB='' BA=''
+	OBT='' OAT='' PBT='' PAT='' BB='' BA='' CB='' CA=''
 	FZ_BUF_PAGES=0 FZ_EPH_SEQ=0 FZ_EPH_MADE=0 FZ_EPH_REMOVED=0 FZ_MOVES=0
 	FZ_KEEP=0 FZ_FAILS=0 FZ_STOP=0 FZ_ITER=0 FZ_NR_WRITES=0 FZ_CLAMP=1
 	FZ_CUR='' FZ_CG_ID=1
@@ -2047,6 +2119,7 @@ fz_main() {
 		fz_restore
 		return 2
 	fi
+	FZ_READY=1
 	fz_say "files: ${FZ_FILES[*]#"$FZ_DEBUGFS"/}; parameters: ${FZ_PARAM_LIST[*]}"
 	fz_say "cgroups: ${FZ_TARGETS[*]#"$FZ_CGROOT"}${FZ_SCRATCH:+; scratch ${FZ_SCRATCH#"$FZ_CGROOT"}}; budget ${seconds:-no} seconds, ${iterations:-no limit on} iterations"
 

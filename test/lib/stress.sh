@@ -354,11 +354,12 @@ st_move() {
 # ---------------------------------------------------------------------------
 # A writer
 
-# st_alloc <op> <name> <nr> <args>: pages/alloc; on success count the pages.
-st_alloc() {
-	ST_LAST="alloc $2 $3 $4"
-	if st_write "$LP_PAGES/alloc" "$2 $3 $4"; then
-		ST_CNT["pages alloc"]=$((${ST_CNT["pages alloc"]:-0} + $3))
+# st_pages <op> <alloc|free> <nr> <line>: write the line to pages/alloc or
+# pages/free; on success add nr to the "pages alloc" or "pages free" count.
+st_pages() {
+	ST_LAST="$2 $4"
+	if st_write "$LP_PAGES/$2" "$4"; then
+		ST_CNT["pages $2"]=$((${ST_CNT["pages $2"]:-0} + $3))
 		st_count "$1"
 		return 0
 	fi
@@ -366,16 +367,14 @@ st_alloc() {
 	return 1
 }
 
-# st_free <op> <name> <nr>: pages/free; on success count the pages.
+# st_alloc <op> <name> <nr> <args>: pages/alloc.
+st_alloc() {
+	st_pages "$1" alloc "$3" "$2 $3 $4"
+}
+
+# st_free <op> <name> <nr>: pages/free of a buffer of nr pages.
 st_free() {
-	ST_LAST="free $2"
-	if st_write "$LP_PAGES/free" "$2"; then
-		ST_CNT["pages free"]=$((${ST_CNT["pages free"]:-0} + $3))
-		st_count "$1"
-		return 0
-	fi
-	st_count "$1"
-	return 1
+	st_pages "$1" free "$3" "$2"
 }
 
 # st_free_slot <k>: free the buffer in slot k.
@@ -414,9 +413,10 @@ st_probe() {
 	st_count probe-restore
 }
 
-# st_writer <index> <end>: the writer's loop until SECONDS reaches <end>.
+# st_writer <index> <seconds>: the writer's loop, for that long from its
+# start (starting the workers takes long on a debug kernel).
 st_writer() {
-	local i=$1 end=$2 step=0 digest=0 op a b c d e k n nid order caching args
+	local i=$1 end=$((SECONDS + $2)) step=0 digest=0 op a b c d e k n nid order caching args
 	local orders=(0 1 2 3 4 9 -) cachings=(wb wc uc) amounts=(64K 256K 1M)
 	local lines cur kind t0
 
@@ -654,9 +654,9 @@ st_nomemory() {
 	st_count nomemory
 }
 
-# st_mutator <index> <end>
+# st_mutator <index> <seconds>
 st_mutator() {
-	local i=$1 end=$2 op a b sfd lines limits=(64 512 4096 16384)
+	local i=$1 end=$((SECONDS + $2)) op a b sfd lines limits=(64 512 4096 16384)
 	local naps=(0.05 0.1 0.15 0.2) path
 
 	st_worker_init "$i"
@@ -936,8 +936,8 @@ st_summary() {
 		}' "$@"
 }
 
-# st_wait_workers <deadline>: wait for every background worker; report any
-# still running at the deadline, with its kernel stack.
+# st_wait_workers <seconds>: wait for every background worker; report any
+# still running after that long, with its kernel stack.
 st_wait_workers() {
 	local end=$((SECONDS + $1)) pid left
 
@@ -949,7 +949,7 @@ st_wait_workers() {
 		[ -n "$left" ] || break
 		if [ "$SECONDS" -ge "$end" ]; then
 			for pid in $left; do
-				st_fail "worker $pid still running $1 s after the end:
+				st_fail "worker $pid still running $1 s after the start, 120 s after its end:
 $(head -n 20 "/proc/$pid/stack" 2>/dev/null)
 wchan $(cat "/proc/$pid/wchan" 2>/dev/null), $(grep State "/proc/$pid/status" 2>/dev/null)"
 			done
@@ -966,16 +966,15 @@ wchan $(cat "/proc/$pid/wchan" 2>/dev/null), $(grep State "/proc/$pid/status" 2>
 # st_run: start the mutator and the writers, wait for them, print what they
 # did and check their results.
 st_run() {
-	local end i tag rest before=$ST_DIR/stats.before bad='' odd=''
+	local i tag rest before=$ST_DIR/stats.before bad='' odd=''
 
 	st_snapshot > "$before"
-	end=$((SECONDS + ST_SECONDS))
-	lp_bg "$ST_DIR/mutator.log" st_mutator "$ST_WRITERS" "$end"
+	lp_bg "$ST_DIR/mutator.log" st_mutator "$ST_WRITERS" "$ST_SECONDS"
 	for ((i = 0; i < ST_WRITERS; i++)); do
-		lp_bg "$ST_DIR/w$i.log" st_writer "$i" "$end"
+		lp_bg "$ST_DIR/w$i.log" st_writer "$i" "$ST_SECONDS"
 	done
-	st_say "running $ST_WRITERS writers and the mutator for $ST_SECONDS s ($(st_at))"
-	st_wait_workers 120 || return 1
+	st_say "running $ST_WRITERS writers and the mutator for $ST_SECONDS s each ($(st_at))"
+	st_wait_workers $((ST_SECONDS + 120)) || return 1
 	st_say "every worker is done ($(st_at))"
 	ST_LOGS=("$ST_DIR/mutator.log")
 	for ((i = 0; i < ST_WRITERS; i++)); do
