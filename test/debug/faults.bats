@@ -22,7 +22,10 @@
 #
 # LRUPOOL_FAULTS_ITERATIONS (default 300): commands of the random loop;
 # LRUPOOL_FAULTS_SEED: its seed (printed, to replay a sequence; the
-# injected failures themselves are random).
+# injected failures themselves are random). LRUPOOL_DEBUG_KMEMLEAK=1: scan
+# with kmemleak at the end of each test, with the module loaded, and fail
+# on a report that names lrupool (minutes under TCG; the guest scans once
+# after the suite anyway, and fails the run on any report).
 
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/pages"
@@ -317,7 +320,7 @@ random_check() {
 
 # random_child <G dir> <iterations> <seed>
 random_child() {
-	local iters=$2 i p ctx
+	local iters=$2 i p ctx t0 t1 start=${EPOCHREALTIME/./}
 
 	fi_child_init "$1"
 	RANDOM=$3
@@ -330,11 +333,15 @@ random_child() {
 		entries0=${OS[entries]} own0=${OBJ[$idG $a_nid]:-0} ot0=${OT[$a_nid]}
 		p=${PROBABILITIES[RANDOM % ${#PROBABILITIES[@]}]}
 		lp_fi_probability "$p" || fi_bad "cannot set the probability"
+		t0=${EPOCHREALTIME/./}
 		fi_write_random "$file" "$line"
+		t1=${EPOCHREALTIME/./}
 		fi_outcome
 		CNT[$kind.$outcome]=$((${CNT[$kind.$outcome]:-0} + 1))
+		CNT[$kind.us]=$((${CNT[$kind.us]:-0} + t1 - t0))
 		ctx="command $i ($p%): '$line' > ${file#"$LP_ROOT"/}"
 		fi_read
+		CNT[read.us]=$((${CNT[read.us]:-0} + ${EPOCHREALTIME/./} - t1))
 		fi_consistent "$ctx"
 		case $outcome in
 		ok) random_check "$ctx" ;;
@@ -344,6 +351,7 @@ random_child() {
 	done
 	lp_fi_probability 0
 	rm -f "$errf"
+	CNT[all.us]=$((${EPOCHREALTIME/./} - start))
 	for p in "${!CNT[@]}"; do
 		echo "$p ${CNT[$p]}"
 	done > "$out/results"
@@ -390,7 +398,7 @@ $(cat "$LP_PAGES/stats" "$LP_OBJ/stats")"
 	lp_wait_until 30 mem_at_most "$1" $((LP_PAGE_SLACK * LP_PAGE_SIZE)) ||
 		fail "memory.current of $1 stays at $(lp_mem_current "$1") with nothing pooled or in use
 $(cat "$(lp_cg_dir "$1")/memory.stat")"
-	if lp_kmemleak_have; then
+	if [ "${LRUPOOL_DEBUG_KMEMLEAK:-0}" = 1 ] && lp_kmemleak_have; then
 		leaks=$(lp_kmemleak_lrupool)
 		[ -z "$leaks" ] || fail "kmemleak reports objects of lrupool:
 $leaks"
@@ -409,15 +417,11 @@ $leaks"
 	local start=$SECONDS k
 
 	lp_cg_create P
-	lp_add P 40 0
-	lp_add P 40 1
-	lp_palloc P p0 16 caching=wc order=0 nid=0
-	lp_palloc P p1 32 caching=wc order=2 nid=0
-	lp_palloc P p2 64 caching=wb order=3 nid=1
-	lp_palloc P p3 8 caching=uc order=0 nid=1
-	for k in p0 p1 p2 p3; do
-		lp_pfree P "$k"
-	done
+	lp_writes_as P "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "40 1"
+	lp_fill_as P "p0 16 caching=wc order=0 nid=0" "p1 32 caching=wc order=2 nid=0" \
+		"p2 64 caching=wb order=3 nid=1" "p3 8 caching=uc order=0 nid=1"
+	lp_assert_count "$(lp_cg_id P)" 40 40
+	lp_assert_pcount_lines "$(lp_cg_id P)" "wb 3 0 64" "wc 0 16 0" "wc 2 32 0" "uc 0 0 8"
 	lp_cg_create P/G
 	idP=$(lp_cg_id P)
 	idG=$(lp_cg_id P/G)
@@ -427,9 +431,9 @@ $leaks"
 		fail "the shell under injection failed: $(cat "$out/child.log")"
 	[ -s "$out/results" ] || fail "no results: $(cat "$out/child.log")"
 	for k in alloc add take free scan; do
-		echo "# $k: ok $(result "$k.ok"), ENOMEM from the write $(result "$k.write"), from the open $(result "$k.open"), other $(result "$k.other")" >&3
+		echo "# $k: ok $(result "$k.ok"), ENOMEM from the write $(result "$k.write"), from the open $(result "$k.open"), other $(result "$k.other"); $(($(result "$k.us") / 1000)) ms" >&3
 	done
-	echo "# $((SECONDS - start)) s" >&3
+	echo "# the loop $(($(result all.us) / 1000)) ms, reading the state $(($(result read.us) / 1000)) ms; the test $((SECONDS - start)) s" >&3
 	assert_no_violation
 	for k in alloc add; do
 		[ "$(result "$k.ok")" -gt 0 ] || fail "no $k succeeded"
@@ -449,14 +453,11 @@ $leaks"
 
 # Q's pool, which the commands may borrow from; each trial must leave it so.
 nth_q_fill() {
-	lp_add Q 4 0
-	lp_add Q 4 1
-	lp_palloc Q q0 8 caching=wc order=2 nid=0
-	lp_palloc Q q1 3 caching=wc order=0 nid=0
-	lp_palloc Q q2 2 caching=uc order=0 nid=1
-	lp_pfree Q q0
-	lp_pfree Q q1
-	lp_pfree Q q2
+	lp_writes_as Q "$LP_OBJ/add" "4 0" "$LP_OBJ/add" "4 1"
+	lp_fill_as Q "q0 8 caching=wc order=2 nid=0" "q1 3 caching=wc order=0 nid=0" \
+		"q2 2 caching=uc order=0 nid=1"
+	lp_assert_count "$(lp_cg_id Q)" 4 4
+	lp_assert_pcount_lines "$(lp_cg_id Q)" "wc 0 3 0" "wc 2 8 0" "uc 0 0 2"
 }
 
 # nth_cmd <file> <line>: a command of the preparation, injection off.
@@ -525,28 +526,56 @@ nth_expect() {
 nth_empty_t() {
 	local nid f
 
-	printf 'b\n' 2> /dev/null > "$LP_PAGES/free"
+	[ -z "${BUF[b]+set}" ] || nth_cmd "$LP_PAGES/free" b
+	fi_read
+	fi_lines_of "$idT" "$f_ocount$f_pcount"
+	[ -n "$REPLY" ] || return 0
 	for nid in 0 1; do
 		for f in "$LP_OBJ/scan" "$LP_PAGES/scan"; do
 			nth_cmd "$f" "$idT $nid 262144"
 		done
 	done
+	fi_read
+}
+
+# Trial cgroups are made, and the ones left behind removed, NTH_BATCH at a
+# time: forks are slow in a TCG guest with KASAN.
+NTH_BATCH=32
+
+# nth_enter: move into the next trial cgroup, t<seq_t>, and set idT.
+nth_enter() {
+	local i dirs=() ids
+
+	seq_t=$((seq_t + 1))
+	if [ -z "${TID[$seq_t]:-}" ]; then
+		for ((i = seq_t; i < seq_t + NTH_BATCH; i++)); do
+			dirs+=("$qdir/t$i")
+		done
+		mkdir "${dirs[@]}" || return
+		mapfile -t ids < <(stat -c %i "${dirs[@]}")
+		for ((i = 0; i < NTH_BATCH; i++)); do
+			TID[$((seq_t + i))]=${ids[i]}
+		done
+	fi
+	echo "$BASHPID" > "$qdir/t$seq_t/cgroup.procs" || return
+	idT=${TID[$seq_t]}
+	left_behind+=("$qdir/t$((seq_t - 1))")
+	if [ ${#left_behind[@]} -ge "$NTH_BATCH" ]; then
+		rmdir "${left_behind[@]}" || return
+		left_behind=()
+	fi
 }
 
 # nth_trial <n>: the command in a fresh cgroup with the nth site failed;
 # sets done when the command reached fewer than n sites.
 nth_trial() {
-	local n=$1 dir ctx
+	local n=$1 ctx
 
-	seq_t=$((seq_t + 1))
-	dir=$qdir/t$seq_t
-	if ! mkdir "$dir" || ! echo "$BASHPID" > "$dir/cgroup.procs"; then
-		fi_bad "$label: cannot enter $dir"
+	if ! nth_enter; then
+		fi_bad "$label: cannot enter $qdir/t$seq_t"
 		done=1
 		return
 	fi
-	rmdir "$qdir/t$((seq_t - 1))" 2> /dev/null
-	idT=$(stat -c %i "$dir")
 	nth_prepare
 	fi_read
 	snap0=$snap
@@ -572,7 +601,6 @@ nth_trial() {
 		esac
 	fi
 	nth_empty_t
-	fi_read
 	fi_lines_of "$idQ" "$f_ocount$f_pcount"
 	[ "$REPLY" = "$q_base" ] || fi_bad "$ctx: Q holds '$REPLY' afterwards, expected '$q_base'"
 	fi_lines_of "$idT" "$f_ocount$f_pcount"
@@ -596,9 +624,10 @@ nth_walk() {
 
 # nth_child <Q dir>
 nth_child() {
-	local limit
+	local limit i
 
-	qdir=$1 seq_t=0
+	qdir=$1 seq_t=0 left_behind=()
+	declare -gA TID
 	fi_child_init "$qdir/t0"
 	idQ=$(stat -c %i "$qdir")
 	fi_read
@@ -617,6 +646,10 @@ nth_child() {
 	nth_walk release "$LP_PAGES/free" b
 	echo "$limit" > "$LP_PARAMS/pool_limit_pages"
 	echo "$BASHPID" > "$LP_CGROOT/cgroup.procs"
+	for ((i = seq_t; i <= ${#TID[@]}; i++)); do
+		left_behind+=("$qdir/t$i")
+	done
+	rmdir "${left_behind[@]}"
 	rm -f "$errf"
 }
 

@@ -28,15 +28,6 @@ teardown() {
 	lp_teardown
 }
 
-# fill <cgroup> <name> <alloc options...>: a buffer allocated and freed by
-# the cgroup, so that its pages sit in the cgroup's pool.
-fill() {
-	local cg=$1 name=$2
-
-	shift 2
-	lp_palloc "$cg" "$name" "$@" && lp_pfree "$cg" "$name"
-}
-
 # kernel_count: the kernel's count file, sorted by cgroup-id.
 kernel_count() {
 	sort -n "$kdir/count"
@@ -107,23 +98,19 @@ $1"
 #   D       a buffer in use: no pooled page, so no line
 build_tree() {
 	lp_cg_create A
-	lp_add A 100 0
-	lp_add A 30 1
-	fill A a0 512 caching=wc order=9 nid=0
-	fill A a1 12 caching=uc order=2 nid=1
-	fill A a2 5 caching=wb order=0 nid=1
+	lp_writes_as A "$LP_OBJ/add" "100 0" "$LP_OBJ/add" "30 1"
+	lp_fill_as A "a0 512 caching=wc order=9 nid=0" \
+		"a1 12 caching=uc order=2 nid=1" "a2 5 caching=wb order=0 nid=1"
 	lp_cg_create A/B
-	lp_add A/B 50 0
-	lp_add A/B 70 1
+	lp_writes_as A/B "$LP_OBJ/add" "50 0" "$LP_OBJ/add" "70 1"
 	lp_cg_create A/C
-	fill A/C c0 3 caching=wb order=0 nid=0
-	fill A/C c1 64 caching=wc order=3 nid=0
-	fill A/C c2 20 caching=uc order=4 nid=0
+	lp_fill_as A/C "c0 3 caching=wb order=0 nid=0" \
+		"c1 64 caching=wc order=3 nid=0" "c2 20 caching=uc order=4 nid=0"
 	lp_cg_create A/E
 	lp_cg_create D
 	lp_palloc D d0 40 caching=wc nid=1
 	lp_add / 10 1
-	fill / r0 8 caching=wb order=3 nid=0
+	lp_fill_as / "r0 8 caching=wb order=3 nid=0"
 	idA=$(lp_cg_id A)
 	idB=$(lp_cg_id A/B)
 	idC=$(lp_cg_id A/C)
@@ -202,7 +189,13 @@ dropped() {
 state_of() {
 	awk -v id="$1" -v nid="$2" '
 		FILENAME == ARGV[1] && $1 == id { obj = $(nid + 2) }
-		FILENAME == ARGV[2] && $1 == id { n[$2, $3] = $(nid + 4) / 2 ^ $3 }
+		FILENAME == ARGV[2] && $1 == id {
+			# Pages to chunks (busybox awk has no "^").
+			w = 1
+			for (k = 0; k < $3; k++)
+				w *= 2
+			n[$2, $3] = $(nid + 4) / w
+		}
 		END {
 			printf "%d", obj
 			split("wb uc wc", c, " ")
@@ -244,26 +237,15 @@ freed_stats() {
 	echo "$(lp_stat shrink_freed) $(lp_pstat shrink_freed)"
 }
 
-# twin <cgroup>: the same pool in each twin; buffers are all made before
-# any is freed, so that none is served from the pool.
+# twin <cgroup>: the same pool in each twin.
 twin() {
-	local cg=$1 b
-
-	lp_cg_create "$cg"
-	lp_add "$cg" 40 0
-	lp_add "$cg" 25 1
-	lp_palloc "$cg" a 512 caching=wb order=9 nid=0
-	lp_palloc "$cg" b 3 caching=wb order=0 nid=0
-	lp_palloc "$cg" c 32 caching=uc order=4 nid=0
-	lp_palloc "$cg" d 5 caching=uc order=0 nid=0
-	lp_palloc "$cg" e 512 caching=wc order=9 nid=0
-	lp_palloc "$cg" f 12 caching=wc order=2 nid=0
-	lp_palloc "$cg" g 7 caching=wc order=0 nid=0
-	lp_palloc "$cg" h 24 caching=wc order=3 nid=1
-	lp_palloc "$cg" i 2 caching=wb order=1 nid=1
-	for b in a b c d e f g h i; do
-		lp_pfree "$cg" "$b"
-	done
+	lp_cg_create "$1"
+	lp_writes_as "$1" "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "25 1"
+	lp_fill_as "$1" "a 512 caching=wb order=9 nid=0" \
+		"b 3 caching=wb order=0 nid=0" "c 32 caching=uc order=4 nid=0" \
+		"d 5 caching=uc order=0 nid=0" "e 512 caching=wc order=9 nid=0" \
+		"f 12 caching=wc order=2 nid=0" "g 7 caching=wc order=0 nid=0" \
+		"h 24 caching=wc order=3 nid=1" "i 2 caching=wb order=1 nid=1"
 }
 
 @test "shrinker debugfs: the kernel's scan frees objects, then wb, uc and wc chunks from order 9 down, as lrupool's scans do" {
@@ -277,7 +259,7 @@ twin() {
 	twin S2
 	lp_cg_create R
 	lp_add R 7 0
-	fill R r 16 caching=wb order=2 nid=0
+	lp_fill_as R "r 16 caching=wb order=2 nid=0"
 	id1=$(lp_cg_id S1)
 	id2=$(lp_cg_id S2)
 	idR=$(lp_cg_id R)

@@ -120,6 +120,42 @@ lp_fi_probability() {
 }
 
 # ---------------------------------------------------------------------------
+# Writing as a cgroup, several commands in one shell (a fork and an exec
+# take a good part of a second in a TCG guest with KASAN)
+
+# lp_writes_as <cgroup> <file> <line> [<file> <line>]...: write each line
+# to its file, in order, from one child shell moved into the cgroup; stop
+# at the first write that fails (status 1; 125 if the move failed).
+lp_writes_as() {
+	local procs
+
+	procs=$(lp_cg_dir "$1")/cgroup.procs
+	shift
+	# shellcheck disable=SC2016 # expanded by the child shell
+	bash -c 'echo $$ > "$1" || exit 125
+		shift
+		while [ $# -ge 2 ]; do
+			printf "%s\n" "$2" > "$1" || exit 1
+			shift 2
+		done' lp_writes_as "$procs" "$@"
+}
+
+# lp_fill_as <cgroup> <name> <alloc options>...: buffers allocated, then
+# all freed, by the cgroup, so that their pages sit in its pool; each
+# argument after the cgroup is one alloc line. All are made before any is
+# freed, so none is served by another's pages.
+lp_fill_as() {
+	local cg=$1 spec args=() frees=()
+
+	shift
+	for spec in "$@"; do
+		args+=("$LP_PAGES/alloc" "$spec")
+		frees+=("$LP_PAGES/free" "${spec%% *}")
+	done
+	lp_writes_as "$cg" "${args[@]}" "${frees[@]}"
+}
+
+# ---------------------------------------------------------------------------
 # Reading files without a fork (the fault loops read after every command)
 
 # lp_slurp <var> <file>: the whole file into var.
