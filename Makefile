@@ -14,6 +14,9 @@
 #   make check-debug-short
 #                     the lane's own check and the fuzzer (what CI runs)
 #   make style        checkpatch --strict and kernel-doc on the sources
+#   make bench        boot a guest and run the benchmark (KERNEL=6.1|6.12|7.2,
+#                     default 6.12; 7.2 adds DRM TTM's pool); writes
+#                     build/bench/<kernel>-<date>/ (see scripts/bench --help)
 #   make selftests    the kernel's cgroup memory selftests (test_kmem,
 #                     test_memcontrol) on 6.1 and 6.12, without and with
 #                     lrupool loaded; not part of make check
@@ -45,8 +48,11 @@ check-debug-short:
 style:
 	bash scripts/style.sh
 
+bench:
+	bash scripts/bench $(if $(KERNEL),-k $(KERNEL))
+
 selftests:
 	bash scripts/selftests.sh
 
-.PHONY: modules install clean demo check check-debug check-debug-short style \
-	selftests
+.PHONY: modules install clean demo check check-debug check-debug-short style selftests \
+	bench

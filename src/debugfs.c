@@ -23,6 +23,7 @@
 #include <linux/stdarg.h>
 #include <linux/uaccess.h>
 
+#include "bench.h"
 #include "internal.h"
 
 #define LRUPOOL_CMD_MAX		128	/* bytes in one command line */
@@ -42,6 +43,9 @@ static const char lrupool_readme[] =
 "use; E2BIG a count above max_request_pages; ENOMEM memory not available.\n"
 "\n"
 "README        r  this text\n"
+"bench        rw  <case> [key=value...]: time a pool path in the writer's\n"
+"                 memcg and node; read: the last run's figures, ns per\n"
+"                 page (src/bench.c). ENODATA: the pool holds too little\n"
 "\n"
 "objects/      generic slab objects charged to the memcg that made them\n"
 "  add         w  <nr> [<nid>]: allocate nr objects charged to the writer's\n"
@@ -91,20 +95,12 @@ static const char lrupool_readme[] =
 static int lrupool_cmd_split(const char __user *ubuf, size_t len,
 			     loff_t *ppos, char *buf, char **argv, int max)
 {
-	char *cur, *field;
-	int argc = 0;
+	char *cur = buf, *field;
+	int argc = 0, err;
 
-	if (*ppos || !len || len >= LRUPOOL_CMD_MAX)
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	if (strlen(buf) != len || strchr(buf, '\n'))
-		return -EINVAL;
-
-	cur = buf;
+	err = lrupool_cmd_copy(buf, LRUPOOL_CMD_MAX, ubuf, len, ppos);
+	if (err < 0)
+		return err;
 	while ((field = strsep(&cur, " "))) {
 		if (!*field)
 			continue;
@@ -161,11 +157,16 @@ static int lrupool_parse_count_nid(const char __user *ubuf, size_t len,
 	return lrupool_parse_nid(argv[1], nid);
 }
 
-/*
- * The online memcg of cgroup @id, with a reference, or NULL. A cgroup
- * without a memory controller of its own does not count.
+/**
+ * lrupool_memcg_get_from_id() - the online memcg of a cgroup id
+ * @id: the cgroup id, as stat -c %i prints it
+ *
+ * A cgroup without a memory controller of its own does not count.
+ *
+ * Context: process context.
+ * Return: the memcg, with a reference (mem_cgroup_put() it), or NULL.
  */
-static struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
+struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
 {
 	struct cgroup_subsys_state *css;
 	struct cgroup *cgrp;
@@ -612,6 +613,8 @@ void lrupool_debugfs_init(void)
 	debugfs_create_file("scan", 0200, dir, NULL, &lrupool_pages_scan_fops);
 	debugfs_create_file("stats", 0400, dir, NULL,
 			    &lrupool_pages_stats_fops);
+
+	lrupool_bench_debugfs_init(lrupool_debugfs_root);
 }
 
 /**

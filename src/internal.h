@@ -142,5 +142,6 @@ void lrupool_pages_read_stats(struct lrupool_pages_stats *stats);
 /* debugfs.c: the control plane */
 void lrupool_debugfs_init(void);
 void lrupool_debugfs_exit(void);
+struct mem_cgroup *lrupool_memcg_get_from_id(u64 id);
 
 #endif /* _LRUPOOL_INTERNAL_H */

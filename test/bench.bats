@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench: the benchmark's trigger, /sys/kernel/debug/lrupool/bench. Bad lines
+# are refused with the errno src/bench.c documents and store no result; a
+# short run of each case prints its figures, runs for the writer's memcg and
+# leaves the pool as it found it. (The figures themselves are not asserted:
+# scripts/bench reports them.)
+
+load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
+load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
+
+EINVAL='Invalid argument'
+E2BIG='Argument list too long'
+ENOENT='No such file or directory'
+ENODATA='No data available'
+
+export LP_BENCH=$LP_ROOT/bench
+
+setup() {
+	lp_setup max_request_pages=1000
+	lp_cg_create A
+	# The bench runs on the writer's node: every write from CPU 0, node 0.
+	export LP_CPU=0
+}
+
+teardown() {
+	lp_teardown
+}
+
+# refuses <errno text> <line>...: each line, written by A, fails so. One
+# shell moved into A writes them all: a shell per line is slow under TCG.
+refuses() {
+	refuses_as A "$@"
+}
+
+# refuses_as <cgroup> <errno text> <line>...: the same, written by cgroup.
+refuses_as() {
+	local cg=$1 err=$2 out
+
+	shift 2
+	printf '%s\n' "$@" > "$BATS_TEST_TMPDIR/lines"
+	export LP_LINES=$BATS_TEST_TMPDIR/lines
+	# shellcheck disable=SC2016 # expanded by the child shell
+	out=$(lp_as "$cg" 'while IFS= read -r l; do
+		if printf "%s\n" "$l" 2>&1 > "$LP_BENCH"; then
+			echo "accepted: \"$l\""
+		fi
+	done < "$LP_LINES"' 2>&1)
+	[ "$(grep -c "write error: $err" <<<"$out")" -eq $# ] ||
+		fail "expected $# refusals with '$err', got:
+$out"
+}
+
+# bench <line>: run it as A and print the figures.
+bench() {
+	lp_write_as A "$LP_BENCH" "$1" && cat "$LP_BENCH"
+}
+
+# figure <start> <output>: the output has a line that starts so and ends
+# with rounds, pages and three times in ns, a time was measured (the
+# fastest round took more than 0 ns) and median lies between min and max.
+figure() {
+	local line
+
+	line=$(grep -E "^$1 rounds=[0-9]+ pages=[0-9]+ median=[0-9]+\.[0-9]{3} min=[0-9]+\.[0-9]{3} max=[0-9]+\.[0-9]{3}\$" <<<"$2") ||
+		fail "no '$1' figure in:
+$2"
+	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); t[kv[1]] = kv[2] + 0 } }
+		END { exit !(t["min"] > 0 && t["min"] <= t["median"] && t["median"] <= t["max"]) }' <<<"$line" ||
+		fail "times out of order or zero: $line"
+}
+
+@test "bench: the trigger is 0600 and reads empty before a run" {
+	assert_file_permission 600 "$LP_BENCH"
+	run cat "$LP_BENCH"
+	assert_success
+	assert_output ''
+}
+
+@test "bench: bad lines are refused with EINVAL, E2BIG, ENODATA and ENOENT and store nothing" {
+	refuses "$EINVAL" '' ' ' bogus 'hit x' 'hit =1' 'hit iters=' 'hit iters=x' \
+		'hit iters=0' 'hit rounds=0' 'hit rounds=64' 'hit order=10' \
+		'hit order=4294967296' 'hit caching=xx' 'hit batch=513' \
+		'hit pages=8' 'hit order=1 order=1' 'objhit caching=wc' \
+		'baseline iters=2' 'free order=1 pages=3' 'free pages=18446744073709551616' \
+		'fill' 'fill cgroup=x' 'shrink pages=0'
+	refuses "$E2BIG" 'baseline pages=1001' 'hit order=9 batch=2' \
+		"fill cgroup=$(lp_cg_id A) objects=1001"
+	# Nothing is pooled for A (nor its ancestors), and with
+	# pool_limit_pages 0 the shrink case has nothing to scan.
+	refuses "$ENODATA" 'hit iters=4 rounds=1' 'objhit iters=4 rounds=1'
+	lp_write "$LP_PARAMS/pool_limit_pages" 0
+	refuses "$ENODATA" 'shrink caching=wb pages=8 rounds=1'
+	refuses "$ENOENT" 'fill cgroup=4294967295'
+	run cat "$LP_BENCH"
+	assert_output ''
+	lp_assert_clean_kernel
+}
+
+@test "bench: a short run of every case prints its figures and leaves the pool as it was" {
+	local out id
+
+	out=$(bench 'baseline pages=8 rounds=1')
+	figure 'baseline caching=wc order=0' "$out"
+	out=$(bench 'free order=1 pages=8 rounds=3')
+	figure 'free order=1' "$out"
+	lp_assert_pstat miss 0
+
+	lp_palloc A f 16 caching=wc order=0 nid=0
+	lp_pfree A f
+	out=$(bench 'hit iters=8 batch=2 rounds=1')
+	figure 'hit caching=wc order=0 batch=2 local=16 ancestor=0' "$out"
+	figure 'hit_take caching=wc order=0 batch=2 local=16 ancestor=0' "$out"
+	figure 'hit_give caching=wc order=0 batch=2 local=16 ancestor=0' "$out"
+	lp_add A 4 0
+	out=$(bench 'objhit iters=4 rounds=2')
+	figure 'objhit batch=1 local=8 ancestor=0' "$out"
+
+	out=$(bench 'buffer pages=4 iters=2 rounds=1')
+	figure 'buffer_alloc caching=wc order=0 hit=8 miss=0' "$out"
+	figure 'buffer_free caching=wc order=0 given=8 released=0' "$out"
+	out=$(bench 'shrink caching=uc pages=8 rounds=2')
+	figure 'shrink caching=uc order=0 freed=16' "$out"
+
+	# fill: the children of P get a page and an object each; c1, which
+	# holds pages already, is skipped.
+	lp_cg_create P
+	lp_cg_create P/c1
+	lp_cg_create P/c2
+	lp_palloc P/c1 g 1 caching=wc order=0 nid=0
+	lp_pfree P/c1 g
+	id=$(lp_cg_id P)
+	run bench "fill cgroup=$id pages=1 objects=1"
+	assert_success
+	assert_output "fill cgroup=$id filled=1 skipped=1"
+	assert_equal "$(lp_pcount "$(lp_cg_id P/c2)" wc 0)" 1
+	assert_equal "$(lp_pcount "$(lp_cg_id P/c1)" wc 0)" 1
+	assert_equal "$(lp_stat entries)" 5
+
+	# A keeps its 16 pages and 4 objects; no buffer is left.
+	assert_equal "$(lp_pcount "$(lp_cg_id A)" wc 0)" 16
+	lp_assert_pstat buffers 0
+	lp_assert_pstat in_use 0
+
+	# A child of A finds A's pages through the ancestor lookup, and not
+	# without it; they go back to A's list. (A, a parent now, can hold no
+	# task: cgroup v2 keeps tasks out of inner cgroups with controllers.)
+	lp_cg_create A/c
+	run lp_write_as A/c "$LP_BENCH" 'hit iters=4 rounds=2'
+	assert_success
+	figure 'hit caching=wc order=0 batch=1 local=0 ancestor=8' "$(cat "$LP_BENCH")"
+	lp_write "$LP_PARAMS/fallback" none
+	refuses_as A/c "$ENODATA" 'hit iters=4 rounds=2'
+	lp_write "$LP_PARAMS/fallback" ancestors
+	assert_equal "$(lp_pcount "$(lp_cg_id A)" wc 0)" 16
+	lp_assert_clean_kernel
+}
