@@ -140,6 +140,19 @@ void *lrupool_entry_alloc(struct lrupool *pool, struct mem_cgroup *memcg,
 void lrupool_entry_free(struct lrupool *pool, void *entry);
 
 /**
+ * lrupool_entries_free() - free several entry descriptors not in the pool
+ * @pool: the pool they were allocated for
+ * @nr: how many
+ * @entries: from lrupool_entry_alloc()
+ *
+ * One kmem_cache_free_bulk() instead of @nr calls: what a ->release()
+ * uses to free the descriptors of a batch.
+ *
+ * Context: any context kmem_cache_free_bulk() allows.
+ */
+void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries);
+
+/**
  * lrupool_give() - put an entry into the pool
  * @pool: the pool the entry was allocated for
  * @node: the &struct list_head inside the entry; not on any list

@@ -66,6 +66,8 @@
 #define LRUPOOL_SWITCH_BATCH	BIT(LRUPOOL_PAGES_MAX_ORDER)
 /* Pages per restore of small chunks, on the stack of reclaim. */
 #define LRUPOOL_RESTORE_BATCH	64
+/* Chunks per batch of frees, on the stack of reclaim too. */
+#define LRUPOOL_FREE_BATCH	32
 
 /**
  * struct lrupool_chunk - 2^order contiguous pages and their pool entry
@@ -277,8 +279,11 @@ static void lrupool_pages_restore_range(struct page *page, unsigned int nr)
 	atomic_long_add(nr, &lrupool_pages_caching_changes);
 }
 
-/* Restore write-back caching of every chunk on @chunks, in batches. */
-static void lrupool_chunks_restore(struct list_head *chunks)
+/*
+ * Restore write-back caching of every chunk on @chunks, in batches. Not
+ * inlined into lrupool_chunks_release(): the two batches share no stack.
+ */
+static noinline_for_stack void lrupool_chunks_restore(struct list_head *chunks)
 {
 	struct page *batch[LRUPOOL_RESTORE_BATCH];
 	struct lrupool_chunk *chunk;
@@ -304,21 +309,46 @@ static void lrupool_chunks_restore(struct list_head *chunks)
 	lrupool_pages_restore_array(batch, nr);
 }
 
+/* Free a batch: @nr_pages order-0 pages, then @nr descriptors. */
+static void lrupool_chunks_free(struct page **pages, unsigned int nr_pages,
+				void **descs, unsigned int nr)
+{
+	/* One memcg uncharge and one per-CPU list lock for the batch. */
+	if (nr_pages)
+		release_pages(pages, nr_pages);
+	/* Every page pool shares the one descriptor cache. */
+	lrupool_entries_free(lrupool_page_pool(LRUPOOL_CACHING_WB, 0), nr,
+			     descs);
+}
+
 /*
  * Give every chunk on @chunks back to the system: restore write-back
- * caching, then free the pages and the descriptors. Empties the list.
+ * caching, then free the pages and the descriptors, in batches: the
+ * shrinker frees order-0 chunks by the hundred. Empties the list.
  */
 static void lrupool_chunks_release(struct list_head *chunks)
 {
+	struct page *pages[LRUPOOL_FREE_BATCH];
+	void *descs[LRUPOOL_FREE_BATCH];
 	struct lrupool_chunk *chunk, *next;
+	unsigned int nr_pages = 0, nr = 0;
 
 	lrupool_chunks_restore(chunks);
 	list_for_each_entry_safe(chunk, next, chunks, node) {
-		__free_pages(chunk->page, chunk->order);
-		/* Every page pool shares the one descriptor cache. */
-		lrupool_entry_free(lrupool_page_pool(LRUPOOL_CACHING_WB,
-						     chunk->order), chunk);
+		/* Not compound: a put of the head would free one page. */
+		if (chunk->order)
+			__free_pages(chunk->page, chunk->order);
+		else
+			pages[nr_pages++] = chunk->page;
+		descs[nr++] = chunk;
+		if (nr == ARRAY_SIZE(descs)) {
+			lrupool_chunks_free(pages, nr_pages, descs, nr);
+			nr_pages = 0;
+			nr = 0;
+		}
 	}
+	if (nr)
+		lrupool_chunks_free(pages, nr_pages, descs, nr);
 	INIT_LIST_HEAD(chunks);
 }
 

@@ -89,6 +89,11 @@ void lrupool_entry_free(struct lrupool *pool, void *entry)
 	kmem_cache_free(pool->cache, entry);
 }
 
+void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries)
+{
+	kmem_cache_free_bulk(pool->cache, nr, entries);
+}
+
 void lrupool_give(struct lrupool *pool, struct list_head *node)
 {
 	INIT_LIST_HEAD(node);
@@ -158,6 +163,9 @@ static unsigned long lrupool_release_one(struct lrupool *pool,
 	unsigned long isolated;
 	LIST_HEAD(dispose);
 
+	/* Reclaim asks every pool in turn: skip the empty ones unlocked. */
+	if (!list_lru_count_one(&pool->lru, nid, memcg))
+		return 0;
 	isolated = list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate,
 				     &dispose, &nr_to_walk);
 	if (isolated)
