@@ -102,7 +102,8 @@ image_version() {
 }
 
 installed_version() {
-	dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null |
+	# dpkg-query fails for a package it has never seen: that is "none".
+	{ dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null || :; } |
 		awk '$1 == "installed" { print $2 }'
 }
 
