@@ -437,6 +437,8 @@ run_depths() {
 		done
 		settle
 		bench "depth$d" "$path" hit caching=wc order=0 batch=1 iters=$HIT_PAGES rounds=$ROUNDS
+		# The same lookups' checks alone: what each level costs.
+		bench "depth$d" "$path" levels caching=wc order=0 iters=$HIT_PAGES rounds=$ROUNDS
 	done
 }
 

@@ -40,6 +40,13 @@
  *	objhit batch= iters= rounds=
  *		the same on the objects pool ("objhit", "objhit_take",
  *		"objhit_give")
+ *	levels caching= order= iters= rounds=
+ *		the checks of iters child-to-root lookups in the page pool and
+ *		nothing else: lrupool_count_one() of the memcg's own list, then
+ *		(with fallback=ancestors) of each ancestor's, up to the first
+ *		level with entries or the root; nothing is taken. Figure
+ *		"levels" in ns per lookup, with levels=, the checks per lookup,
+ *		and found=, the lookups that reached a level with entries.
  *	buffer caching= order= pages= iters= rounds=
  *		iters pairs of lrupool_buffer_alloc() (order is the largest
  *		chunk) and lrupool_buffer_free() of one buffer, timed apart:
@@ -108,6 +115,7 @@ enum lrupool_bench_case {
 	LRUPOOL_BENCH_FREE,
 	LRUPOOL_BENCH_HIT,
 	LRUPOOL_BENCH_OBJHIT,
+	LRUPOOL_BENCH_LEVELS,
 	LRUPOOL_BENCH_BUFFER_CASE,
 	LRUPOOL_BENCH_SHRINK,
 	LRUPOOL_BENCH_FILL,
@@ -118,6 +126,7 @@ static const char * const lrupool_bench_cases[] = {
 	[LRUPOOL_BENCH_FREE] = "free",
 	[LRUPOOL_BENCH_HIT] = "hit",
 	[LRUPOOL_BENCH_OBJHIT] = "objhit",
+	[LRUPOOL_BENCH_LEVELS] = "levels",
 	[LRUPOOL_BENCH_BUFFER_CASE] = "buffer",
 	[LRUPOOL_BENCH_SHRINK] = "shrink",
 	[LRUPOOL_BENCH_FILL] = "fill",
@@ -153,6 +162,7 @@ static const unsigned int lrupool_bench_case_keys[] = {
 	[LRUPOOL_BENCH_HIT] = K(CACHING) | K(ORDER) | K(BATCH) | K(ITERS) |
 			      K(ROUNDS),
 	[LRUPOOL_BENCH_OBJHIT] = K(BATCH) | K(ITERS) | K(ROUNDS),
+	[LRUPOOL_BENCH_LEVELS] = K(CACHING) | K(ORDER) | K(ITERS) | K(ROUNDS),
 	[LRUPOOL_BENCH_BUFFER_CASE] = K(CACHING) | K(ORDER) | K(PAGES) |
 				      K(ITERS) | K(ROUNDS),
 	[LRUPOOL_BENCH_SHRINK] = K(CACHING) | K(ORDER) | K(PAGES) | K(ROUNDS),
@@ -269,7 +279,8 @@ static int lrupool_bench_check(const struct lrupool_bench *b)
 	unsigned long max = READ_ONCE(lrupool_max_request_pages);
 
 	bool takes = b->kind == LRUPOOL_BENCH_HIT ||
-		     b->kind == LRUPOOL_BENCH_OBJHIT;
+		     b->kind == LRUPOOL_BENCH_OBJHIT ||
+		     b->kind == LRUPOOL_BENCH_LEVELS;
 
 	if (b->order > LRUPOOL_PAGES_MAX_ORDER ||
 	    b->rounds > LRUPOOL_BENCH_MAX_ROUNDS ||
@@ -539,6 +550,37 @@ static int lrupool_bench_hit_round(struct lrupool_bench *b, u64 *ns)
 	return err;
 }
 
+/*
+ * The checks of b->iters lookups, as lrupool_take() makes them before it
+ * takes: own list, then each ancestor's, up to the first with entries.
+ */
+static int lrupool_bench_levels_round(struct lrupool_bench *b, u64 *ns)
+{
+	bool ancestors = READ_ONCE(lrupool_fallback) ==
+			 LRUPOOL_FALLBACK_ANCESTORS;
+	struct lrupool *pool = lrupool_bench_pool(b);
+	struct mem_cgroup *level;
+	unsigned long i;
+	int err = 0;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < b->iters && !err; i++) {
+		level = b->memcg;
+		do {
+			b->count[0]++;
+			if (lrupool_count_one(pool, b->nid, level)) {
+				b->count[1]++;
+				break;
+			}
+		} while (ancestors && level &&
+			 (level = parent_mem_cgroup(level)));
+		err = lrupool_bench_yield(i + 1);
+	}
+	*ns = ktime_get_ns() - t0;
+	return err;
+}
+
 /* Allocate and free the bench's buffer b->iters times, timed apart. */
 static int lrupool_bench_buffer_round(struct lrupool_bench *b, u64 *ns)
 {
@@ -728,6 +770,10 @@ static int lrupool_bench_round(struct lrupool_bench *b, int r)
 		err = lrupool_bench_hit_round(b, ns);
 		nr = b->iters * (b->batch << b->order);
 		break;
+	case LRUPOOL_BENCH_LEVELS:
+		err = lrupool_bench_levels_round(b, ns);
+		nr = b->iters;
+		break;
 	case LRUPOOL_BENCH_BUFFER_CASE:
 		err = lrupool_bench_buffer_round(b, ns);
 		nr = b->iters * b->pages;
@@ -780,6 +826,12 @@ static void lrupool_bench_figures(struct lrupool_bench *b)
 		return;
 	case LRUPOOL_BENCH_FREE:
 		snprintf(extra, sizeof(extra), " order=%u", b->order);
+		lrupool_bench_report(b, 0, name, extra);
+		return;
+	case LRUPOOL_BENCH_LEVELS:
+		/* Checks per lookup: each round makes the same ones. */
+		snprintf(extra, sizeof(extra), "%s levels=%lu found=%lu", keys,
+			 b->count[0] / (b->rounds * b->iters), b->count[1]);
 		lrupool_bench_report(b, 0, name, extra);
 		return;
 	case LRUPOOL_BENCH_HIT:

@@ -84,7 +84,8 @@ $2"
 		'hit order=4294967296' 'hit caching=xx' 'hit batch=513' \
 		'hit pages=8' 'hit order=1 order=1' 'objhit caching=wc' \
 		'baseline iters=2' 'free order=1 pages=3' 'free pages=18446744073709551616' \
-		'fill' 'fill cgroup=x' 'shrink pages=0'
+		'fill' 'fill cgroup=x' 'shrink pages=0' 'levels batch=2' \
+		'levels pages=8' 'levels iters=0'
 	refuses "$E2BIG" 'baseline pages=1001' 'hit order=9 batch=2' \
 		"fill cgroup=$(lp_cg_id A) objects=1001"
 	# Nothing is pooled for A (nor its ancestors), and with
@@ -99,7 +100,7 @@ $2"
 }
 
 @test "bench: a short run of every case prints its figures and leaves the pool as it was" {
-	local out id
+	local out id levels
 
 	out=$(bench 'baseline pages=8 rounds=1')
 	figure 'baseline caching=wc order=0' "$out"
@@ -150,8 +151,24 @@ $2"
 	run lp_write_as A/c "$LP_BENCH" 'hit iters=4 rounds=2'
 	assert_success
 	figure 'hit caching=wc order=0 batch=1 local=0 ancestor=8' "$(cat "$LP_BENCH")"
+	# levels: the lookup's checks alone, A/c's own list then A's, which
+	# has entries; a pool A has nothing in goes on up to the root.
+	run lp_write_as A/c "$LP_BENCH" 'levels iters=4 rounds=2'
+	assert_success
+	figure 'levels caching=wc order=0 levels=2 found=8' "$(cat "$LP_BENCH")"
+	run lp_write_as A/c "$LP_BENCH" 'levels caching=uc iters=4 rounds=2'
+	assert_success
+	# One check per cgroup from A/c up to the root: a "/" each, and one.
+	levels=$(lp_cg_dir A/c)
+	levels=${levels#/sys/fs/cgroup}
+	levels=${levels//[^\/]/}
+	figure "levels caching=uc order=0 levels=$((${#levels} + 1)) found=0" \
+		"$(cat "$LP_BENCH")"
 	lp_write "$LP_PARAMS/fallback" none
 	refuses_as A/c "$ENODATA" 'hit iters=4 rounds=2'
+	run lp_write_as A/c "$LP_BENCH" 'levels iters=4 rounds=2'
+	assert_success
+	figure 'levels caching=wc order=0 levels=1 found=0' "$(cat "$LP_BENCH")"
 	lp_write "$LP_PARAMS/fallback" ancestors
 	assert_equal "$(lp_pcount "$(lp_cg_id A)" wc 0)" 16
 	lp_assert_clean_kernel
