@@ -279,14 +279,16 @@ static int lrupool_bench_check(const struct lrupool_bench *b)
 	unsigned long max = READ_ONCE(lrupool_max_request_pages);
 
 	bool takes = b->kind == LRUPOOL_BENCH_HIT ||
-		     b->kind == LRUPOOL_BENCH_OBJHIT ||
-		     b->kind == LRUPOOL_BENCH_LEVELS;
+		     b->kind == LRUPOOL_BENCH_OBJHIT;
 
 	if (b->order > LRUPOOL_PAGES_MAX_ORDER ||
 	    b->rounds > LRUPOOL_BENCH_MAX_ROUNDS ||
 	    b->iters > LRUPOOL_BENCH_MAX_ITERS ||
 	    b->batch > LRUPOOL_BENCH_SWITCH_BATCH)
 		return -EINVAL;
+	/* levels takes and allocates nothing: no size to check. */
+	if (b->kind == LRUPOOL_BENCH_LEVELS)
+		return 0;
 	if (!takes && (b->pages & ((1UL << b->order) - 1)))
 		return -EINVAL;
 	if ((takes ? b->batch << b->order : b->pages) > max ||

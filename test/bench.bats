@@ -160,7 +160,7 @@ $2"
 	assert_success
 	# One check per cgroup from A/c up to the root: a "/" each, and one.
 	levels=$(lp_cg_dir A/c)
-	levels=${levels#/sys/fs/cgroup}
+	levels=${levels#"$LP_CGROOT"}
 	levels=${levels//[^\/]/}
 	figure "levels caching=uc order=0 levels=$((${#levels} + 1)) found=0" \
 		"$(cat "$LP_BENCH")"
@@ -170,6 +170,11 @@ $2"
 	assert_success
 	figure 'levels caching=wc order=0 levels=1 found=0' "$(cat "$LP_BENCH")"
 	lp_write "$LP_PARAMS/fallback" ancestors
+	# levels takes nothing, so max_request_pages does not bound it.
+	lp_write "$LP_PARAMS/max_request_pages" 1
+	run lp_write_as A/c "$LP_BENCH" 'levels order=9 iters=4 rounds=1'
+	assert_success
+	lp_write "$LP_PARAMS/max_request_pages" 1000
 	assert_equal "$(lp_pcount "$(lp_cg_id A)" wc 0)" 16
 	lp_assert_clean_kernel
 }
