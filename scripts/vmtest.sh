@@ -57,11 +57,16 @@
 #
 # The guest (scripts/guest-init.sh is its /init):
 #   /lrupool/lrupool.ko   the module, not loaded when the suite starts
+#   /lrupool/lrupool_embed.ko, /lrupool/lrupool_bench.ko
+#                         the modules built against its exports: the test
+#                         fixture that embeds a page-pool instance and the
+#                         benchmark
 #   /lrupool/lib/         copy of the repository's test/lib/
 #   /lrupool/tests/NAME/  each DIR, by its base name (host/ and fixtures/
 #                         subdirectories left out); bats runs from
 #                         /lrupool/tests
 #   environment           LRUPOOL_KO=/lrupool/lrupool.ko,
+#                         LRUPOOL_EMBED_KO, LRUPOOL_BENCH_KO (the above),
 #                         LRUPOOL_LIB=/lrupool/lib,
 #                         LRUPOOL_KERNEL=<6.1|6.12|7.2|debug>,
 #                         BATS_TEST_TIMEOUT, HOME=/root, TMPDIR=/tmp
@@ -325,6 +330,8 @@ write_env() {
 		fi
 		printf 'export LRUPOOL_KERNEL=%q\n' "$2"
 		printf 'export LRUPOOL_KO=/lrupool/lrupool.ko\n'
+		printf 'export LRUPOOL_EMBED_KO=/lrupool/lrupool_embed.ko\n'
+		printf 'export LRUPOOL_BENCH_KO=/lrupool/lrupool_bench.ko\n'
 		printf 'export LRUPOOL_LIB=/lrupool/lib\n'
 		[ -z "$files" ] || printf 'export LRUPOOL_FILES=/lrupool/files\n'
 		for e in "${guest_env[@]}"; do
@@ -445,7 +452,8 @@ test_kernel() {
 			ko=${LRUPOOL_BUILD_DIR:-$top/build}/$k/lrupool.ko
 			[ -f "$ko" ] || { kfail "$ko is missing (--no-build)"; return; }
 		fi
-		cp "$ko" "$kdir/root/lrupool/lrupool.ko"
+		# lrupool.ko and the modules built against its exports.
+		cp "$ko" "$(dirname "$ko")"/lrupool_*.ko "$kdir/root/lrupool/"
 	fi
 	write_env "$kdir/root/lrupool/env" "$k"
 	make_cpio "$kdir/root" "$kdir/overlay.cpio.gz"

@@ -14,9 +14,50 @@
 #ifndef _LRUPOOL_COMPAT_H
 #define _LRUPOOL_COMPAT_H
 
+#include <linux/export.h>
 #include <linux/list_lru.h>
+#include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/vmstat.h>
+
+/*
+ * HAVE_EXPORT_NS_STRING (6.13): a symbol namespace is a string literal, no
+ * longer an identifier. lrupool exports its API in namespace LRUPOOL;
+ * importers declare LRUPOOL_MODULE_IMPORT_NS() (lrupool/pool.h), which
+ * stores the same modinfo string on every kernel.
+ */
+#ifdef HAVE_EXPORT_NS_STRING
+#define LRUPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, "LRUPOOL")
+#else
+#define LRUPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, LRUPOOL)
+#endif
+
+/*
+ * HAVE_NR_GPU_ACTIVE (7.1): the node counters GPU drivers keep their pages
+ * in, nr_gpu_active (in use) and nr_gpu_reclaim (pooled, reclaimable), as
+ * TTM does. The node variant: the lruvec one warns for a memcg-charged
+ * page until memcg tracks these items. Elsewhere there is nothing to count.
+ */
+#ifdef HAVE_NR_GPU_ACTIVE
+static inline void compat_mod_gpu_active(struct page *page, long nr)
+{
+	mod_node_page_state(page_pgdat(page), NR_GPU_ACTIVE, nr);
+}
+
+static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+{
+	mod_node_page_state(page_pgdat(page), NR_GPU_RECLAIM, nr);
+}
+#else
+static inline void compat_mod_gpu_active(struct page *page, long nr)
+{
+}
+
+static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+{
+}
+#endif
 
 /*
  * HAVE_SHRINKER_ALLOC (6.7): shrinker_alloc()/shrinker_register()/
@@ -33,7 +74,8 @@ typedef unsigned long (*lrupool_shrink_fn)(struct shrinker *,
 #ifdef HAVE_SHRINKER_ALLOC
 static inline struct shrinker *
 compat_shrinker_alloc(unsigned int flags, const char *name,
-		      lrupool_shrink_fn count, lrupool_shrink_fn scan)
+		      lrupool_shrink_fn count, lrupool_shrink_fn scan,
+		      void *private_data)
 {
 	struct shrinker *s = shrinker_alloc(flags, "%s", name);
 
@@ -41,7 +83,13 @@ compat_shrinker_alloc(unsigned int flags, const char *name,
 		return NULL;
 	s->count_objects = count;
 	s->scan_objects = scan;
+	s->private_data = private_data;
 	return s;
+}
+
+static inline void *compat_shrinker_private(struct shrinker *s)
+{
+	return s->private_data;
 }
 
 static inline void compat_shrinker_register(struct shrinker *s)
@@ -54,23 +102,38 @@ static inline void compat_shrinker_free(struct shrinker *s)
 	shrinker_free(s);
 }
 #else
+/* Before 6.7 a shrinker has no private_data: keep it beside. */
+struct compat_shrinker {
+	struct shrinker shrinker;
+	void *private_data;
+};
+
 static inline struct shrinker *
 compat_shrinker_alloc(unsigned int flags, const char *name,
-		      lrupool_shrink_fn count, lrupool_shrink_fn scan)
+		      lrupool_shrink_fn count, lrupool_shrink_fn scan,
+		      void *private_data)
 {
-	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct compat_shrinker *cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+	struct shrinker *s;
 
-	if (!s)
+	if (!cs)
 		return NULL;
+	cs->private_data = private_data;
+	s = &cs->shrinker;
 	s->flags = flags;
 	s->seeks = DEFAULT_SEEKS;
 	s->count_objects = count;
 	s->scan_objects = scan;
 	if (register_shrinker(s, "%s", name)) {
-		kfree(s);
+		kfree(cs);
 		return NULL;
 	}
 	return s;
+}
+
+static inline void *compat_shrinker_private(struct shrinker *s)
+{
+	return container_of(s, struct compat_shrinker, shrinker)->private_data;
 }
 
 static inline void compat_shrinker_register(struct shrinker *s)
@@ -80,7 +143,7 @@ static inline void compat_shrinker_register(struct shrinker *s)
 static inline void compat_shrinker_free(struct shrinker *s)
 {
 	unregister_shrinker(s);
-	kfree(s);
+	kfree(container_of(s, struct compat_shrinker, shrinker));
 }
 #endif
 

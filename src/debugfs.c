@@ -23,7 +23,6 @@
 #include <linux/stdarg.h>
 #include <linux/uaccess.h>
 
-#include "bench.h"
 #include "internal.h"
 
 #define LRUPOOL_CMD_MAX		128	/* bytes in one command line */
@@ -43,9 +42,6 @@ static const char lrupool_readme[] =
 "use; E2BIG a count above max_request_pages; ENOMEM memory not available.\n"
 "\n"
 "README        r  this text\n"
-"bench        rw  <case> [key=value...]: time a pool path in the writer's\n"
-"                 memcg and node; read: the last run's figures, ns per\n"
-"                 page (src/bench.c). ENODATA: the pool holds too little\n"
 "\n"
 "objects/      generic slab objects charged to the memcg that made them\n"
 "  add         w  <nr> [<nid>]: allocate nr objects charged to the writer's\n"
@@ -87,6 +83,28 @@ static const char lrupool_readme[] =
 "  max_request_pages  the largest count one command may ask for\n";
 
 /*
+ * Copy one command line from user space into @buf of @size bytes,
+ * NUL-terminated. A command is one write at offset 0 of fewer than @size
+ * bytes; a trailing newline is dropped, and any other newline or a NUL
+ * refuses the line.
+ * Return: the length of the line (0 for an empty line), -EINVAL or -EFAULT.
+ */
+static int lrupool_cmd_copy(char *buf, size_t size, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	if (*ppos || !len || len >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (strlen(buf) != len || strchr(buf, '\n'))
+		return -EINVAL;
+	return len;
+}
+
+/*
  * Copy one command from user space into @buf (of LRUPOOL_CMD_MAX bytes) and
  * split it into at most @max fields. A trailing newline is accepted, any
  * other control of the line structure is not.
@@ -125,12 +143,12 @@ static int lrupool_parse_count(const char *s, unsigned long *nr)
 	return 0;
 }
 
-/* A node id: an online node. */
+/* A node id: a node with memory. */
 static int lrupool_parse_nid(const char *s, int *nid)
 {
 	if (kstrtoint(s, 10, nid))
 		return -EINVAL;
-	if (*nid < 0 || *nid >= nr_node_ids || !node_online(*nid))
+	if (*nid < 0 || *nid >= nr_node_ids || !node_state(*nid, N_MEMORY))
 		return -EINVAL;
 	return 0;
 }
@@ -151,45 +169,17 @@ static int lrupool_parse_count_nid(const char __user *ubuf, size_t len,
 	if (err)
 		return err;
 	if (argc < 2) {
-		*nid = numa_node_id();
+		/* The writer's node, or its nearest with memory. */
+		*nid = numa_mem_id();
 		return 0;
 	}
 	return lrupool_parse_nid(argv[1], nid);
 }
 
-/**
- * lrupool_memcg_get_from_id() - the online memcg of a cgroup id
- * @id: the cgroup id, as stat -c %i prints it
- *
- * A cgroup without a memory controller of its own does not count.
- *
- * Context: process context.
- * Return: the memcg, with a reference (mem_cgroup_put() it), or NULL.
- */
-struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
-{
-	struct cgroup_subsys_state *css;
-	struct cgroup *cgrp;
-
-	if (mem_cgroup_disabled())
-		return NULL;
-	cgrp = cgroup_get_from_id(id);
-	if (IS_ERR(cgrp))
-		return NULL;
-	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
-	if (css && (css->cgroup != cgrp ||
-		    !mem_cgroup_online(mem_cgroup_from_css(css)))) {
-		css_put(css);
-		css = NULL;
-	}
-	cgroup_put(cgrp);
-	return css ? mem_cgroup_from_css(css) : NULL;
-}
-
 /* The writer's memcg, with a reference (NULL if memcg is disabled). */
 static struct mem_cgroup *lrupool_writer_memcg_get(void)
 {
-	return get_mem_cgroup_from_mm(current->mm);
+	return lrupool_memcg_get_current();
 }
 
 /* The root memcg, which is never freed (NULL if memcg is disabled). */
@@ -258,20 +248,21 @@ static void lrupool_seq_each_memcg(struct seq_file *m, lrupool_seq_memcg_fn fn)
 	rcu_read_unlock();
 }
 
+typedef unsigned long (*lrupool_scan_fn)(struct mem_cgroup *memcg, int nid,
+					 unsigned long nr_to_scan);
+
 /*
- * "<cgroup-id> <nid> <nr_to_scan>": run the shrinker's scan of @pools once,
- * as reclaim would: under the reclaim lockdep map, with PF_MEMALLOC.
+ * "<cgroup-id> <nid> <nr_to_scan>": run a shrinker's own scan once, as
+ * reclaim and the kernel's shrinker debugfs do (@scan).
  */
-static ssize_t lrupool_scan_write(struct lrupool *const *pools,
-				  unsigned int nr_pools,
+static ssize_t lrupool_scan_write(lrupool_scan_fn scan,
 				  const char __user *ubuf, size_t len,
 				  loff_t *ppos)
 {
 	char buf[LRUPOOL_CMD_MAX], *argv[3];
-	unsigned long nr, scanned;
 	struct mem_cgroup *memcg;
-	unsigned int noreclaim;
 	int argc, nid, err;
+	unsigned long nr;
 	u64 id;
 
 	argc = lrupool_cmd_split(ubuf, len, ppos, buf, argv, ARRAY_SIZE(argv));
@@ -288,11 +279,7 @@ static ssize_t lrupool_scan_write(struct lrupool *const *pools,
 	memcg = lrupool_memcg_get_from_id(id);
 	if (!memcg)
 		return -ENOENT;
-	fs_reclaim_acquire(GFP_KERNEL);
-	noreclaim = memalloc_noreclaim_save();
-	lrupool_shrink(pools, nr_pools, memcg, nid, nr, &scanned);
-	memalloc_noreclaim_restore(noreclaim);
-	fs_reclaim_release(GFP_KERNEL);
+	scan(memcg, nid, nr);
 	mem_cgroup_put(memcg);
 	return len;
 }
@@ -335,7 +322,7 @@ static ssize_t lrupool_objects_add_write(struct file *file,
 static int lrupool_objects_take_cmd(struct mem_cgroup *memcg, int nid,
 				    unsigned long nr)
 {
-	lrupool_objects_take(memcg, nid, nr);
+	lrupool_objects_take(memcg, nid, nr, READ_ONCE(lrupool_fallback));
 	return 0;
 }
 
@@ -351,9 +338,7 @@ static ssize_t lrupool_objects_scan_write(struct file *file,
 					  const char __user *ubuf, size_t len,
 					  loff_t *ppos)
 {
-	struct lrupool *pool = lrupool_objects_pool();
-
-	return lrupool_scan_write(&pool, 1, ubuf, len, ppos);
+	return lrupool_scan_write(lrupool_objects_scan, ubuf, len, ppos);
 }
 
 static void lrupool_objects_count_memcg(struct seq_file *m,
@@ -438,7 +423,7 @@ static ssize_t lrupool_pages_alloc_write(struct file *file,
 	struct lrupool_alloc_args args = {
 		.caching = LRUPOOL_CACHING_WC,
 		.order = LRUPOOL_PAGES_MAX_ORDER,
-		.nid = numa_node_id(),
+		.nid = numa_mem_id(),
 	};
 	char buf[LRUPOOL_CMD_MAX], *argv[5];
 	struct mem_cgroup *memcg;
@@ -483,11 +468,7 @@ static ssize_t lrupool_pages_scan_write(struct file *file,
 					const char __user *ubuf, size_t len,
 					loff_t *ppos)
 {
-	struct lrupool *const *pools;
-	unsigned int nr_pools;
-
-	pools = lrupool_page_pools_by_shrink_order(&nr_pools);
-	return lrupool_scan_write(pools, nr_pools, ubuf, len, ppos);
+	return lrupool_scan_write(lrupool_page_pool_scan, ubuf, len, ppos);
 }
 
 static void lrupool_pages_buffer_show(void *m,
@@ -513,7 +494,9 @@ static void lrupool_pages_count_memcg(struct seq_file *m,
 
 	for (c = 0; c < LRUPOOL_NR_CACHING; c++)
 		for (order = 0; order < LRUPOOL_PAGES_NR_ORDERS; order++)
-			lrupool_seq_count_one(m, lrupool_page_pool(c, order),
+			lrupool_seq_count_one(m,
+					      lrupool_page_pool_core(lrupool_buffers_pool(),
+								     c, order),
 					      memcg, "%llu %s %u", id,
 					      lrupool_caching_name(c), order);
 }
@@ -531,9 +514,9 @@ DEFINE_SHOW_ATTRIBUTE(lrupool_count);
 
 static int lrupool_pages_stats_show(struct seq_file *m, void *unused)
 {
-	struct lrupool_pages_stats st;
+	struct lrupool_page_pool_stats st;
 
-	lrupool_pages_read_stats(&st);
+	lrupool_page_pool_read_stats(lrupool_buffers_pool(), &st);
 	seq_printf(m, "pooled %lu\n", st.pooled);
 	seq_printf(m, "in_use %lu\n", st.in_use);
 	seq_printf(m, "hit_local %lu\n", st.hit_local);
@@ -544,7 +527,7 @@ static int lrupool_pages_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "caching_changes %lu\n", st.caching_changes);
 	seq_printf(m, "shrink_freed %lu\n", st.shrink_freed);
 	seq_printf(m, "max_order %d\n", LRUPOOL_PAGES_MAX_ORDER);
-	seq_printf(m, "buffers %lu\n", st.buffers);
+	seq_printf(m, "buffers %lu\n", lrupool_buffers_count());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lrupool_pages_stats);
@@ -613,8 +596,6 @@ void lrupool_debugfs_init(void)
 	debugfs_create_file("scan", 0200, dir, NULL, &lrupool_pages_scan_fops);
 	debugfs_create_file("stats", 0400, dir, NULL,
 			    &lrupool_pages_stats_fops);
-
-	lrupool_bench_debugfs_init(lrupool_debugfs_root);
 }
 
 /**

@@ -4,15 +4,18 @@
  * them, standing for any cached kernel object (think dentries). Each object
  * is its own pool entry. "add" makes objects and gives them to the pool;
  * "take" takes them back with the child-to-root lookup and frees them, as a
- * cache would on a hit; the shrinker frees them under pressure.
+ * cache would on a hit; their own shrinker, "lrupool-objects", frees them
+ * under pressure.
  *
- * Locking: none of its own; see the pool core.
+ * Locking: none of its own; see the pool core and the shrinker glue.
  */
 
 #include <linux/build_bug.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+
+#include <lrupool/shrinker.h>
 
 #include "internal.h"
 
@@ -34,7 +37,13 @@ struct lrupool_object {
 };
 
 static struct kmem_cache *lrupool_object_cache;
+static struct lrupool_shrinker lrupool_objects_shrinker;
 static struct lrupool lrupool_objects;
+static struct lrupool *const lrupool_objects_pools[] = { &lrupool_objects };
+static struct lrupool_shrinker_group lrupool_objects_group = {
+	.pools = lrupool_objects_pools,
+	.nr_pools = ARRAY_SIZE(lrupool_objects_pools),
+};
 static atomic_long_t lrupool_objects_added;
 static atomic_long_t lrupool_objects_taken_local;
 static atomic_long_t lrupool_objects_taken_ancestor;
@@ -109,21 +118,20 @@ int lrupool_objects_add(struct mem_cgroup *memcg, int nid, unsigned long nr)
  * @memcg: the taker's memcg
  * @nid: the node whose lists are searched
  * @nr: how many at most
- *
- * Looks in @memcg's own list, then, with the ancestors fallback, in each
- * ancestor's up to the root's.
+ * @fallback: %LRUPOOL_FALLBACK_ANCESTORS to look in each ancestor's list
+ *	up to the root's after @memcg's own
  *
  * Context: process context, may sleep.
  * Return: the number of objects taken, possibly 0.
  */
 unsigned long lrupool_objects_take(struct mem_cgroup *memcg, int nid,
-				   unsigned long nr)
+				   unsigned long nr,
+				   enum lrupool_fallback fallback)
 {
 	unsigned long taken, from_ancestors;
 	LIST_HEAD(out);
 
-	taken = lrupool_take(&lrupool_objects, memcg, nid, nr,
-			     READ_ONCE(lrupool_fallback), &out,
+	taken = lrupool_take(&lrupool_objects, memcg, nid, nr, fallback, &out,
 			     &from_ancestors);
 	lrupool_objects_free_list(&out);
 	atomic_long_add(taken - from_ancestors, &lrupool_objects_taken_local);
@@ -146,7 +154,23 @@ void lrupool_objects_read_stats(struct lrupool_objects_stats *stats)
 }
 
 /**
- * lrupool_objects_pool() - the objects pool, for counting and scanning
+ * lrupool_objects_scan() - run the objects' shrinker once
+ * @memcg: the memcg whose list is scanned, referenced by the caller
+ * @nid: the node
+ * @nr_to_scan: how many objects to scan
+ *
+ * Context: process context, may sleep.
+ * Return: the number of objects freed.
+ */
+unsigned long lrupool_objects_scan(struct mem_cgroup *memcg, int nid,
+				   unsigned long nr_to_scan)
+{
+	return lrupool_shrinker_scan(&lrupool_objects_shrinker, memcg, nid,
+				     nr_to_scan);
+}
+
+/**
+ * lrupool_objects_pool() - the objects pool, for counting
  *
  * Return: the pool.
  */
@@ -156,13 +180,13 @@ struct lrupool *lrupool_objects_pool(void)
 }
 
 /**
- * lrupool_objects_init() - create the object cache and the objects pool
- * @shrinker: the shrinker the pool's lists are initialised against
+ * lrupool_objects_init() - create the object cache, its shrinker and the
+ *	objects pool
  *
  * Context: module init.
  * Return: 0 or -ENOMEM.
  */
-int lrupool_objects_init(struct shrinker *shrinker)
+int lrupool_objects_init(void)
 {
 	int err;
 
@@ -172,26 +196,35 @@ int lrupool_objects_init(struct shrinker *shrinker)
 						 0, SLAB_ACCOUNT, NULL);
 	if (!lrupool_object_cache)
 		return -ENOMEM;
-
-	err = lrupool_init(&lrupool_objects, "objects", lrupool_object_cache,
-			   &lrupool_object_ops, 1, shrinker);
+	err = lrupool_shrinker_init(&lrupool_objects_shrinker,
+				    "lrupool-objects");
 	if (err)
 		goto err_destroy_cache;
-	lrupool_shrinker_add_pool(&lrupool_objects);
+	err = lrupool_init(&lrupool_objects, "objects", lrupool_object_cache,
+			   &lrupool_object_ops, 1,
+			   lrupool_shrinker_get(&lrupool_objects_shrinker));
+	if (err)
+		goto err_free_shrinker;
+	lrupool_shrinker_add(&lrupool_objects_shrinker, &lrupool_objects_group);
 	return 0;
 
+err_free_shrinker:
+	lrupool_shrinker_fini(&lrupool_objects_shrinker);
 err_destroy_cache:
 	kmem_cache_destroy(lrupool_object_cache);
 	return err;
 }
 
 /**
- * lrupool_objects_exit() - free every pooled object and the cache
+ * lrupool_objects_exit() - free every pooled object, the shrinker and the
+ *	cache
  *
- * Context: module exit, after the shrinker is gone.
+ * Context: module exit.
  */
 void lrupool_objects_exit(void)
 {
+	lrupool_shrinker_del(&lrupool_objects_shrinker, &lrupool_objects_group);
 	lrupool_destroy(&lrupool_objects);
+	lrupool_shrinker_fini(&lrupool_objects_shrinker);
 	kmem_cache_destroy(lrupool_object_cache);
 }

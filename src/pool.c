@@ -2,7 +2,7 @@
 /*
  * The pool core: a memcg-aware, NUMA-aware pool of entries on list_lru,
  * with a child-to-root lookup. It knows nothing of what entries describe
- * and has no user interface; see include/lrupool.h for the API.
+ * and has no user interface; see include/lrupool/pool.h for the API.
  *
  * Why descriptors: a memcg-aware list_lru creates a memcg's lists lazily,
  * and the only exported way to have them created is a slab allocation
@@ -24,14 +24,20 @@
  * kept alive by the caller's reference on the descendant.
  */
 
+#include <linux/cgroup.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include <lrupool/pool.h>
+
 #include "compat.h"
-#include "lrupool.h"
+
+/* Passes of a drain that release nothing before it gives up on a node. */
+#define LRUPOOL_DRAIN_MAX_IDLE	16
 
 /* Walk callback: move every entry visited onto the private list @arg. */
 static enum lru_status lrupool_isolate(LRUPOOL_WALK_CB_ARGS)
@@ -51,12 +57,14 @@ int lrupool_init(struct lrupool *pool, const char *name,
 	atomic_long_set(&pool->shrink_freed, 0);
 	return list_lru_init_memcg(&pool->lru, shrinker);
 }
+LRUPOOL_EXPORT(lrupool_init);
 
 void lrupool_destroy(struct lrupool *pool)
 {
 	lrupool_drain(pool);
 	list_lru_destroy(&pool->lru);
 }
+LRUPOOL_EXPORT(lrupool_destroy);
 
 /* The node of the memory a descriptor lives in: the list it will join. */
 static int lrupool_entry_nid(const void *entry)
@@ -83,22 +91,28 @@ void *lrupool_entry_alloc(struct lrupool *pool, struct mem_cgroup *memcg,
 	set_active_memcg(old);
 	return entry;
 }
+LRUPOOL_EXPORT(lrupool_entry_alloc);
 
 void lrupool_entry_free(struct lrupool *pool, void *entry)
 {
 	kmem_cache_free(pool->cache, entry);
 }
+LRUPOOL_EXPORT(lrupool_entry_free);
 
 void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries)
 {
 	kmem_cache_free_bulk(pool->cache, nr, entries);
 }
+LRUPOOL_EXPORT(lrupool_entries_free);
 
 void lrupool_give(struct lrupool *pool, struct list_head *node)
 {
+	/* list_lru's lock is a plain spinlock: no interrupt context. */
+	WARN_ON_ONCE(!in_task());
 	INIT_LIST_HEAD(node);
 	list_lru_add_obj(&pool->lru, node);
 }
+LRUPOOL_EXPORT(lrupool_give);
 
 /* Take up to @nr entries from the list of exactly (@memcg, @nid). */
 static unsigned long lrupool_take_one(struct lrupool *pool,
@@ -134,12 +148,14 @@ unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
 	*nr_from_ancestors = ancestors;
 	return local + ancestors;
 }
+LRUPOOL_EXPORT(lrupool_take);
 
 unsigned long lrupool_count_one(struct lrupool *pool, int nid,
 				struct mem_cgroup *memcg)
 {
 	return list_lru_count_one(&pool->lru, nid, memcg);
 }
+LRUPOOL_EXPORT(lrupool_count_one);
 
 unsigned long lrupool_count(struct lrupool *pool)
 {
@@ -150,6 +166,7 @@ unsigned long lrupool_count(struct lrupool *pool)
 		count += list_lru_count_node(&pool->lru, nid);
 	return count;
 }
+LRUPOOL_EXPORT(lrupool_count);
 
 /*
  * Walk up to @nr_to_walk entries of (@memcg, @nid) and hand them to the
@@ -188,6 +205,7 @@ unsigned long lrupool_shrink_one(struct lrupool *pool,
 	atomic_long_add(freed, &pool->shrink_freed);
 	return freed;
 }
+LRUPOOL_EXPORT(lrupool_shrink_one);
 
 unsigned long lrupool_shrink(struct lrupool *const *pools,
 			     unsigned int nr_pools, struct mem_cgroup *memcg,
@@ -205,27 +223,82 @@ unsigned long lrupool_shrink(struct lrupool *const *pools,
 	*nr_scanned = scanned;
 	return freed;
 }
+LRUPOOL_EXPORT(lrupool_shrink);
+
+/*
+ * Release every entry on @nid's lists, a batch at a time. A cgroup removed
+ * during the walk may splice entries into a list already walked, so go
+ * round again while the node's count is not 0; a list that stays full
+ * while walks find nothing is reported rather than looped on.
+ */
+static unsigned long lrupool_drain_node(struct lrupool *pool, int nid)
+{
+	unsigned long nr_to_walk, isolated, freed = 0;
+	unsigned int idle = 0;
+	LIST_HEAD(dispose);
+
+	while (list_lru_count_node(&pool->lru, nid)) {
+		nr_to_walk = LRUPOOL_DRAIN_BATCH;
+		isolated = list_lru_walk_node(&pool->lru, nid, lrupool_isolate,
+					      &dispose, &nr_to_walk);
+		if (isolated)
+			pool->ops->release(pool, &dispose);
+		freed += isolated;
+		cond_resched();
+		if (isolated)
+			idle = 0;
+		else if (++idle == LRUPOOL_DRAIN_MAX_IDLE)
+			break;
+	}
+	if (idle == LRUPOOL_DRAIN_MAX_IDLE)
+		pr_err("lrupool: %s: %lu entries on node %d cannot be drained\n",
+		       pool->name, list_lru_count_node(&pool->lru, nid), nid);
+	return freed;
+}
 
 unsigned long lrupool_drain(struct lrupool *pool)
 {
-	unsigned long nr_to_walk, isolated, freed = 0;
-	LIST_HEAD(dispose);
+	unsigned long freed = 0;
 	int nid;
 
-	/*
-	 * A cgroup removed during the walk may splice entries into a list
-	 * already walked: go round again while a pass makes progress.
-	 */
-	for_each_node(nid) {
-		do {
-			nr_to_walk = ULONG_MAX;
-			isolated = list_lru_walk_node(&pool->lru, nid,
-						      lrupool_isolate,
-						      &dispose, &nr_to_walk);
-			if (isolated)
-				pool->ops->release(pool, &dispose);
-			freed += isolated;
-		} while (isolated && list_lru_count_node(&pool->lru, nid));
-	}
+	for_each_node(nid)
+		freed += lrupool_drain_node(pool, nid);
 	return freed;
 }
+LRUPOOL_EXPORT(lrupool_drain);
+
+struct mem_cgroup *lrupool_memcg_get_current(void)
+{
+	struct mem_cgroup *memcg;
+
+	if (mem_cgroup_disabled())
+		return NULL;
+	rcu_read_lock();
+	do {
+		memcg = mem_cgroup_from_task(current);
+	} while (!css_tryget(&memcg->css));
+	rcu_read_unlock();
+	return memcg;
+}
+LRUPOOL_EXPORT(lrupool_memcg_get_current);
+
+struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
+{
+	struct cgroup_subsys_state *css;
+	struct cgroup *cgrp;
+
+	if (mem_cgroup_disabled())
+		return NULL;
+	cgrp = cgroup_get_from_id(id);
+	if (IS_ERR(cgrp))
+		return NULL;
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (css && (css->cgroup != cgrp ||
+		    !mem_cgroup_online(mem_cgroup_from_css(css)))) {
+		css_put(css);
+		css = NULL;
+	}
+	cgroup_put(cgrp);
+	return css ? mem_cgroup_from_css(css) : NULL;
+}
+LRUPOOL_EXPORT(lrupool_memcg_get_from_id);

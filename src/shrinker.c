@@ -1,145 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shrinker glue: one memcg- and NUMA-aware shrinker for every pool of
- * the module. Reclaim in a memcg on a node reaches exactly that memcg's
- * list on that node in each pool (the kernel walks the descendants itself),
- * so pressure in one cgroup frees that cgroup's pooled memory only.
+ * The shrinker glue: a memcg- and NUMA-aware shrinker over groups of pools
+ * (include/lrupool/shrinker.h). Reclaim in a memcg on a node reaches
+ * exactly that memcg's list on that node in each pool, group after group,
+ * each group's pools in their order.
  *
- * Units: a pool counts and scans in units of its &lrupool.weight, so the
- * generic objects count one each and the page pools count pages.
+ * Set-up order, as the kernels require: on 6.7+ the shrinker's memcg id
+ * exists once it is allocated, and it is registered at once; pools'
+ * lists are initialised against it afterwards, before their group is
+ * added. On 6.1 the id is assigned when it is registered, which
+ * compat_shrinker_alloc() does. Either way the callbacks see only groups
+ * whose lists exist.
  *
- * Order: the pools give up entries in the order they were added: the
- * objects pool, then the page pools in the order pages.c chose for them
- * (see lrupool_pages_init()).
- *
- * Set-up order, as the kernels require: create the shrinker, initialise
- * each pool's lists against it and add the pool here, then start the
- * shrinker. On 6.7+ "start" registers it. On 6.1 the shrinker is registered
- * at creation (that is where 6.1 assigns its memcg id), so the callbacks can
- * run before a pool is added: they only ever see the pools added so far.
- * Teardown: the shrinker is freed, which waits for running callbacks,
- * before any pool's lists are destroyed.
- *
- * Locking: lrupool_shrinker_lock serialises adding. The callbacks take no
- * lock of this file: a slot of the table is written before the count that
- * publishes it (release/acquire), and slots never change afterwards.
+ * Locking: &lrupool_shrinker.lock (a rw_semaphore) protects the groups:
+ * the callbacks read it; adding and removing a group write it around the
+ * list operation alone. The callbacks then take only list_lru's locks, one
+ * at a time (see the pool core).
  */
 
-#include <linux/mutex.h>
+#include <linux/memcontrol.h>
+#include <linux/rwsem.h>
+#include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 
+#include <lrupool/pool.h>
+#include <lrupool/shrinker.h>
+
 #include "compat.h"
-#include "internal.h"
-
-static struct shrinker *lrupool_shrinker_ptr;
-static DEFINE_MUTEX(lrupool_shrinker_lock);	/* serialises adding */
-/* The pools, in shrink order; slots below the count are immutable. */
-static struct lrupool *lrupool_shrinker_pools[LRUPOOL_SHRINKER_MAX_POOLS];
-static unsigned int lrupool_shrinker_nr_pools;
-
-static unsigned int lrupool_shrinker_published(void)
-{
-	/* Pairs with the release in lrupool_shrinker_add_pool(). */
-	return smp_load_acquire(&lrupool_shrinker_nr_pools);
-}
 
 static unsigned long lrupool_shrinker_count(struct shrinker *shrinker,
 					    struct shrink_control *sc)
 {
-	unsigned int i, nr_pools = lrupool_shrinker_published();
+	struct lrupool_shrinker *s = compat_shrinker_private(shrinker);
+	struct lrupool_shrinker_group *g;
 	unsigned long count = 0;
 	struct lrupool *pool;
+	unsigned int i;
 
-	for (i = 0; i < nr_pools; i++) {
-		pool = lrupool_shrinker_pools[i];
-		count += lrupool_count_one(pool, sc->nid, sc->memcg) *
-			 pool->weight;
+	down_read(&s->lock);
+	list_for_each_entry(g, &s->groups, link) {
+		for (i = 0; i < g->nr_pools; i++) {
+			pool = g->pools[i];
+			count += lrupool_count_one(pool, sc->nid, sc->memcg) *
+				 pool->weight;
+		}
 	}
+	up_read(&s->lock);
 	return count ?: SHRINK_EMPTY;
 }
 
-static unsigned long lrupool_shrinker_scan(struct shrinker *shrinker,
-					   struct shrink_control *sc)
+static unsigned long lrupool_shrinker_scan_cb(struct shrinker *shrinker,
+					      struct shrink_control *sc)
 {
-	unsigned long freed;
+	struct lrupool_shrinker *s = compat_shrinker_private(shrinker);
+	unsigned long freed = 0, scanned = 0, one;
+	struct lrupool_shrinker_group *g;
 
-	freed = lrupool_shrink(lrupool_shrinker_pools,
-			       lrupool_shrinker_published(), sc->memcg,
-			       sc->nid, sc->nr_to_scan, &sc->nr_scanned);
+	down_read(&s->lock);
+	list_for_each_entry(g, &s->groups, link) {
+		if (scanned >= sc->nr_to_scan)
+			break;
+		freed += lrupool_shrink(g->pools, g->nr_pools, sc->memcg,
+					sc->nid, sc->nr_to_scan - scanned,
+					&one);
+		scanned += one;
+	}
+	up_read(&s->lock);
+	sc->nr_scanned = scanned;
 	return freed ?: SHRINK_STOP;
 }
 
-/**
- * lrupool_shrinker_init() - create the module's shrinker
- *
- * Context: process context, may sleep.
- * Return: 0 or -ENOMEM.
- */
-int lrupool_shrinker_init(void)
+int lrupool_shrinker_init(struct lrupool_shrinker *s, const char *name)
 {
-	lrupool_shrinker_ptr =
-		compat_shrinker_alloc(SHRINKER_MEMCG_AWARE |
-				      SHRINKER_NUMA_AWARE, "lrupool",
-				      lrupool_shrinker_count,
-				      lrupool_shrinker_scan);
-	return lrupool_shrinker_ptr ? 0 : -ENOMEM;
+	init_rwsem(&s->lock);
+	INIT_LIST_HEAD(&s->groups);
+	s->shrinker = compat_shrinker_alloc(SHRINKER_MEMCG_AWARE |
+					    SHRINKER_NUMA_AWARE, name,
+					    lrupool_shrinker_count,
+					    lrupool_shrinker_scan_cb, s);
+	if (!s->shrinker)
+		return -ENOMEM;
+	compat_shrinker_register(s->shrinker);
+	return 0;
 }
+LRUPOOL_EXPORT(lrupool_shrinker_init);
 
-/**
- * lrupool_shrinker() - the shrinker a pool's lists are initialised against
- *
- * Return: the shrinker created by lrupool_shrinker_init().
- */
-struct shrinker *lrupool_shrinker(void)
+void lrupool_shrinker_fini(struct lrupool_shrinker *s)
 {
-	return lrupool_shrinker_ptr;
+	WARN_ON_ONCE(!list_empty(&s->groups));
+	compat_shrinker_free(s->shrinker);
+	s->shrinker = NULL;
 }
+LRUPOOL_EXPORT(lrupool_shrinker_fini);
 
-/**
- * lrupool_shrinker_add_pool() - let the shrinker reclaim from @pool
- * @pool: a pool whose lists were initialised against lrupool_shrinker()
- *
- * The pool gives up entries after every pool added before it. The table
- * holds %LRUPOOL_SHRINKER_MAX_POOLS pools, which the callers check at
- * build time.
- *
- * Context: process context, may sleep. @pool must stay initialised until
- * lrupool_shrinker_exit() has returned.
- */
-void lrupool_shrinker_add_pool(struct lrupool *pool)
+struct shrinker *lrupool_shrinker_get(struct lrupool_shrinker *s)
 {
-	unsigned int n;
-
-	mutex_lock(&lrupool_shrinker_lock);
-	n = lrupool_shrinker_nr_pools;
-	if (!WARN_ON_ONCE(n >= ARRAY_SIZE(lrupool_shrinker_pools))) {
-		lrupool_shrinker_pools[n] = pool;
-		/* The slot is written before the count that publishes it. */
-		smp_store_release(&lrupool_shrinker_nr_pools, n + 1);
-	}
-	mutex_unlock(&lrupool_shrinker_lock);
+	return s->shrinker;
 }
+LRUPOOL_EXPORT(lrupool_shrinker_get);
 
-/**
- * lrupool_shrinker_start() - make the shrinker visible to reclaim
- *
- * Context: process context; call after every pool has been added.
- */
-void lrupool_shrinker_start(void)
+void lrupool_shrinker_add(struct lrupool_shrinker *s,
+			  struct lrupool_shrinker_group *group)
 {
-	compat_shrinker_register(lrupool_shrinker_ptr);
+	down_write(&s->lock);
+	list_add_tail(&group->link, &s->groups);
+	up_write(&s->lock);
 }
+LRUPOOL_EXPORT(lrupool_shrinker_add);
 
-/**
- * lrupool_shrinker_exit() - free the shrinker
- *
- * Waits for running callbacks; afterwards the pools may be destroyed.
- *
- * Context: process context, may sleep.
- */
-void lrupool_shrinker_exit(void)
+void lrupool_shrinker_del(struct lrupool_shrinker *s,
+			  struct lrupool_shrinker_group *group)
 {
-	compat_shrinker_free(lrupool_shrinker_ptr);
-	lrupool_shrinker_ptr = NULL;
-	lrupool_shrinker_nr_pools = 0;
+	down_write(&s->lock);
+	list_del(&group->link);
+	up_write(&s->lock);
 }
+LRUPOOL_EXPORT(lrupool_shrinker_del);
+
+unsigned long lrupool_shrinker_scan(struct lrupool_shrinker *s,
+				    struct mem_cgroup *memcg, int nid,
+				    unsigned long nr_to_scan)
+{
+	struct shrink_control sc = {
+		.gfp_mask = GFP_KERNEL,
+		.nid = nid,
+		.memcg = memcg,
+		.nr_to_scan = nr_to_scan,
+	};
+	unsigned int noreclaim;
+	unsigned long freed;
+
+	fs_reclaim_acquire(GFP_KERNEL);
+	noreclaim = memalloc_noreclaim_save();
+	freed = s->shrinker->scan_objects(s->shrinker, &sc);
+	memalloc_noreclaim_restore(noreclaim);
+	fs_reclaim_release(GFP_KERNEL);
+	return freed == SHRINK_STOP ? 0 : freed;
+}
+LRUPOOL_EXPORT(lrupool_shrinker_scan);

@@ -22,22 +22,39 @@
  * lrupool_drain(): the last two hand them to the pool's ->release().
  *
  * Locking: the pool adds no lock of its own; every list is protected by
- * list_lru's internal lock (per node before 6.13, per memcg and node after).
- * Walks isolate entries under that lock without sleeping and process them
- * after the walk. ->release() runs with no lock held and may sleep.
+ * list_lru's internal lock (per node before 6.13, per memcg and node after),
+ * a plain spinlock: every call that touches a list is for process context
+ * only, never from an interrupt or softirq. Walks isolate entries under
+ * that lock without sleeping and process them after the walk. ->release()
+ * runs with no lock held and may sleep.
+ *
+ * lrupool.ko exports this API (GPL, symbol namespace LRUPOOL): a module
+ * that uses it says LRUPOOL_MODULE_IMPORT_NS() once and links against
+ * lrupool.ko's Module.symvers (KBUILD_EXTRA_SYMBOLS).
  */
-#ifndef _LRUPOOL_H
-#define _LRUPOOL_H
+#ifndef _LRUPOOL_POOL_H
+#define _LRUPOOL_POOL_H
 
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/list_lru.h>
 #include <linux/memcontrol.h>
+#include <linux/module.h>
 #include <linux/types.h>
+
+/*
+ * What a module using lrupool's exports declares. MODULE_IMPORT_NS() took
+ * an identifier before 6.13 and takes a string literal since; both store
+ * this same modinfo string, which is what modpost and the loader check.
+ */
+#define LRUPOOL_MODULE_IMPORT_NS()	MODULE_INFO(import_ns, "LRUPOOL")
 
 struct kmem_cache;
 struct shrinker;
 struct lrupool;
+
+/* Entries lrupool_drain() hands to ->release() at a time. */
+#define LRUPOOL_DRAIN_BATCH	1024
 
 /**
  * enum lrupool_fallback - where lrupool_take() may look
@@ -72,6 +89,7 @@ struct lrupool_ops {
  * @weight: what one entry counts for in the shrinker's units (1 for an
  *	object, 2^order for a chunk of pages counted in pages); constant.
  * @shrink_freed: units released by lrupool_shrink_one(); racy read.
+ * @private: the client's, e.g. for ->release(); the pool does not use it
  */
 struct lrupool {
 	struct list_lru lru;
@@ -80,6 +98,7 @@ struct lrupool {
 	const char *name;
 	unsigned int weight;
 	atomic_long_t shrink_freed;
+	void *private;
 };
 
 /**
@@ -161,7 +180,7 @@ void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries);
  * if that cgroup was removed, the nearest live ancestor's) on the node of
  * the descriptor's memory.
  *
- * Context: any context; takes the list's lock.
+ * Context: process context; takes the list's lock (a plain spinlock).
  */
 void lrupool_give(struct lrupool *pool, struct list_head *node);
 
@@ -196,7 +215,8 @@ unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
  * @pool: the pool
  * @nid: the node
  * @memcg: the memcg, kept alive by the caller (reference or RCU); NULL for
- *	the root. An offline memcg reports its parent's list.
+ *	the root. What an offline memcg reports depends on the kernel (its
+ *	parent's list before 6.13, nothing since).
  *
  * A shrinker's count_objects() returns this times &lrupool.weight.
  *
@@ -259,11 +279,39 @@ unsigned long lrupool_shrink(struct lrupool *const *pools,
  * lrupool_drain() - release every entry of every memcg and node
  * @pool: the pool
  *
- * Entries given concurrently may remain.
+ * Walks each node's lists in batches of %LRUPOOL_DRAIN_BATCH entries,
+ * handing each batch to ->release() and rescheduling between batches, and
+ * goes round again while the node's count is not 0, so that entries a
+ * removed cgroup's lists bring into a list already walked are released
+ * too. Entries given concurrently may remain.
  *
- * Context: process context; may sleep if ->release() does.
+ * Context: process context, may sleep.
  * Return: the number of entries released.
  */
 unsigned long lrupool_drain(struct lrupool *pool);
 
-#endif /* _LRUPOOL_H */
+/**
+ * lrupool_memcg_get_current() - the current task's own memcg
+ *
+ * The memcg of the task itself, not of its mm's owner, so that a thread or
+ * a CLONE_VM child that moved to another cgroup acts for that cgroup.
+ *
+ * Context: process context.
+ * Return: the memcg with a reference (mem_cgroup_put() it), or NULL when
+ * memory cgroups are disabled.
+ */
+struct mem_cgroup *lrupool_memcg_get_current(void);
+
+/**
+ * lrupool_memcg_get_from_id() - the online memcg of a cgroup id
+ * @id: the cgroup id, as stat -c %i prints it for a cgroup v2 directory
+ *	and the kernel's shrinker debugfs names memcgs
+ *
+ * A cgroup without a memory controller of its own does not count.
+ *
+ * Context: process context.
+ * Return: the memcg with a reference (mem_cgroup_put() it), or NULL.
+ */
+struct mem_cgroup *lrupool_memcg_get_from_id(u64 id);
+
+#endif /* _LRUPOOL_POOL_H */
