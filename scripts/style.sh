@@ -62,7 +62,12 @@ main() {
 	local files
 	fetch_checkpatch
 	cd "$top"
-	files=(src/*.c src/*.h include/*.h)
+	local c
+	files=(src/*.c src/*.h include/lrupool/*.h)
+	# The modules built against lrupool.ko's exports.
+	for c in test/fixtures/embed/*.c bench/*.h bench/*/*.c; do
+		[ -f "$c" ] && files+=("$c")
+	done
 	echo "1..3"
 	check "checkpatch --strict is clean" \
 		perl "$CP_DIR/scripts/checkpatch.pl" --no-tree -f --strict \

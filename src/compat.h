@@ -23,14 +23,15 @@
 
 /*
  * HAVE_EXPORT_NS_STRING (6.13): a symbol namespace is a string literal, no
- * longer an identifier. lrupool exports its API in namespace LRUPOOL;
- * importers declare LRUPOOL_MODULE_IMPORT_NS() (lrupool/pool.h), which
- * stores the same modinfo string on every kernel.
+ * longer an identifier that EXPORT_SYMBOL_NS_GPL() stringifies. lrupool
+ * exports its API with EXPORT_SYMBOL_NS_GPL(sym, LRUPOOL_NS), namespace
+ * "LRUPOOL" either way; importers declare LRUPOOL_MODULE_IMPORT_NS()
+ * (lrupool/pool.h), which stores the same modinfo string on every kernel.
  */
 #ifdef HAVE_EXPORT_NS_STRING
-#define LRUPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, "LRUPOOL")
+#define LRUPOOL_NS	"LRUPOOL"
 #else
-#define LRUPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, LRUPOOL)
+#define LRUPOOL_NS	LRUPOOL
 #endif
 
 /*

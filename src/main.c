@@ -68,7 +68,8 @@ static int lrupool_max_request_set(const char *val,
 {
 	unsigned long nr;
 
-	if (kstrtoul(val, 10, &nr) || !nr)
+	/* More than RAM cannot succeed, and sizes would overflow kvmalloc. */
+	if (kstrtoul(val, 10, &nr) || !nr || nr > totalram_pages())
 		return -EINVAL;
 	WRITE_ONCE(lrupool_max_request_pages, nr);
 	return 0;
@@ -81,7 +82,7 @@ static const struct kernel_param_ops lrupool_max_request_ops = {
 module_param_cb(max_request_pages, &lrupool_max_request_ops,
 		&lrupool_max_request_pages, 0644);
 MODULE_PARM_DESC(max_request_pages,
-		 "The largest count one command may ask for, in pages or objects (default 262144 = 1 GiB of pages; at least 1)");
+		 "The largest count one command may ask for, in pages or objects (default 262144 = 1 GiB of pages; 1 to the pages of RAM)");
 
 static int lrupool_pool_limit_set(const char *val,
 				  const struct kernel_param *kp)

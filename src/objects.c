@@ -44,6 +44,7 @@ static struct lrupool_shrinker_group lrupool_objects_group = {
 	.pools = lrupool_objects_pools,
 	.nr_pools = ARRAY_SIZE(lrupool_objects_pools),
 };
+
 static atomic_long_t lrupool_objects_added;
 static atomic_long_t lrupool_objects_taken_local;
 static atomic_long_t lrupool_objects_taken_ancestor;

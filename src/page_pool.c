@@ -128,13 +128,13 @@ const char *lrupool_caching_name(enum lrupool_caching caching)
 {
 	return lrupool_caching_names[caching];
 }
-LRUPOOL_EXPORT(lrupool_caching_name);
+EXPORT_SYMBOL_NS_GPL(lrupool_caching_name, LRUPOOL_NS);
 
 int lrupool_caching_parse(const char *name)
 {
 	return match_string(lrupool_caching_names, LRUPOOL_NR_CACHING, name);
 }
-LRUPOOL_EXPORT(lrupool_caching_parse);
+EXPORT_SYMBOL_NS_GPL(lrupool_caching_parse, LRUPOOL_NS);
 
 struct lrupool *lrupool_page_pool_core(struct lrupool_page_pool *pp,
 				       enum lrupool_caching caching,
@@ -142,7 +142,7 @@ struct lrupool *lrupool_page_pool_core(struct lrupool_page_pool *pp,
 {
 	return &pp->pools[caching][order];
 }
-LRUPOOL_EXPORT(lrupool_page_pool_core);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_core, LRUPOOL_NS);
 
 /* The pool a chunk belongs in. */
 static struct lrupool *lrupool_chunk_pool(struct lrupool_page_pool *pp,
@@ -164,7 +164,7 @@ static unsigned long lrupool_chunk_pages(const struct lrupool_chunk *chunk)
 	return 1UL << lrupool_chunk_order(chunk);
 }
 
-/* Pages in the instance's pool now, racy. */
+/* Pages on the instance's lists now, counted there; racy. */
 static unsigned long lrupool_page_pool_pooled(struct lrupool_page_pool *pp)
 {
 	unsigned long pooled = 0;
@@ -295,10 +295,14 @@ static void lrupool_chunk_pool_release(struct lrupool *pool,
 {
 	struct lrupool_page_pool *pp = pool->private;
 	struct lrupool_chunk *chunk;
+	unsigned long n, nr = 0;
 
-	list_for_each_entry(chunk, entries, node)
-		compat_mod_gpu_reclaim(chunk->page,
-				       -(long)lrupool_chunk_pages(chunk));
+	list_for_each_entry(chunk, entries, node) {
+		n = lrupool_chunk_pages(chunk);
+		compat_mod_gpu_reclaim(chunk->page, -(long)n);
+		nr += n;
+	}
+	atomic_long_sub(nr, &pp->pooled);
 	lrupool_chunks_release(pp, entries);
 }
 
@@ -318,15 +322,19 @@ static gfp_t lrupool_chunk_gfp(unsigned int order)
 }
 
 /*
- * A fresh chunk of @order on @nid, zeroed, pages and descriptor charged to
- * @memcg; its pages are still write-back.
+ * A fresh chunk of @order on @nid for the pool of @caching, zeroed, pages
+ * and descriptor charged to @memcg; its pages are still write-back. The
+ * descriptor comes from that pool, which creates @memcg's lists there: a
+ * chunk can only be given to the pool it was allocated for.
  * Return: the chunk or NULL.
  */
 static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 						 struct mem_cgroup *memcg,
-						 int nid, unsigned int order)
+						 int nid,
+						 enum lrupool_caching caching,
+						 unsigned int order)
 {
-	struct lrupool *pool = &pp->pools[LRUPOOL_CACHING_WB][order];
+	struct lrupool *pool = &pp->pools[caching][order];
 	struct lrupool_chunk *chunk;
 	struct mem_cgroup *old;
 	struct page *page;
@@ -350,6 +358,7 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 static void lrupool_chunk_give(struct lrupool_page_pool *pp,
 			       struct lrupool_chunk *chunk)
 {
+	atomic_long_add(lrupool_chunk_pages(chunk), &pp->pooled);
 	compat_mod_gpu_reclaim(chunk->page, lrupool_chunk_pages(chunk));
 	lrupool_give(lrupool_chunk_pool(pp, chunk), &chunk->node);
 }
@@ -406,6 +415,7 @@ static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 			lrupool_chunk_borrow(a->pages, chunk);
 	}
 	list_splice_tail(&got, &a->pages->chunks);
+	atomic_long_sub(taken << order, &a->pp->pooled);
 	a->hit_local += (taken - from_ancestors) << order;
 	a->hit_ancestor += from_ancestors << order;
 	return taken;
@@ -480,7 +490,8 @@ static int lrupool_alloc_fill(struct lrupool_alloc *a, unsigned int order)
 				     << order;
 			continue;
 		}
-		chunk = lrupool_chunk_alloc(a->pp, a->memcg, a->nid, order);
+		chunk = lrupool_chunk_alloc(a->pp, a->memcg, a->nid,
+					    a->pages->caching, order);
 		if (!chunk) {
 			if (!order)
 				return -ENOMEM;
@@ -570,7 +581,7 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 	lrupool_alloc_commit(&a);
 	return 0;
 }
-LRUPOOL_EXPORT(lrupool_page_pool_alloc);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_alloc, LRUPOOL_NS);
 
 /* Clear a chunk's pages: nothing of its user's stays in the pool. */
 static void lrupool_chunk_clear(struct lrupool_chunk *chunk)
@@ -585,7 +596,7 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			    struct lrupool_pages *pages)
 {
 	unsigned long limit = READ_ONCE(pp->limit_pages);
-	unsigned long pooled = lrupool_page_pool_pooled(pp);
+	long pooled = atomic_long_read(&pp->pooled);
 	unsigned long n, given = 0, released = 0;
 	struct lrupool_chunk *chunk, *next;
 	LIST_HEAD(release);
@@ -614,7 +625,7 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 	pages->nr_pages = 0;
 	pages->borrowed = 0;
 }
-LRUPOOL_EXPORT(lrupool_page_pool_free);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_free, LRUPOOL_NS);
 
 void lrupool_page_pool_read_stats(struct lrupool_page_pool *pp,
 				  struct lrupool_page_pool_stats *stats)
@@ -634,14 +645,14 @@ void lrupool_page_pool_read_stats(struct lrupool_page_pool *pp,
 		stats->shrink_freed +=
 			atomic_long_read(&pp->shrink_order[i]->shrink_freed);
 }
-LRUPOOL_EXPORT(lrupool_page_pool_read_stats);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_read_stats, LRUPOOL_NS);
 
 void lrupool_page_pool_set_limit(struct lrupool_page_pool *pp,
 				 unsigned long limit_pages)
 {
 	WRITE_ONCE(pp->limit_pages, limit_pages);
 }
-LRUPOOL_EXPORT(lrupool_page_pool_set_limit);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_set_limit, LRUPOOL_NS);
 
 int lrupool_page_pool_set_fallback(struct lrupool_page_pool *pp,
 				   enum lrupool_fallback fallback)
@@ -652,7 +663,7 @@ int lrupool_page_pool_set_fallback(struct lrupool_page_pool *pp,
 	WRITE_ONCE(pp->fallback, fallback);
 	return 0;
 }
-LRUPOOL_EXPORT(lrupool_page_pool_set_fallback);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_set_fallback, LRUPOOL_NS);
 
 /* Fill @pp's shrink order (see the top of this file). */
 static void lrupool_page_pool_order(struct lrupool_page_pool *pp)
@@ -712,7 +723,7 @@ err_destroy_pools:
 	lrupool_page_pool_destroy(pp, i);
 	return err;
 }
-LRUPOOL_EXPORT(lrupool_page_pool_init);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_init, LRUPOOL_NS);
 
 void lrupool_page_pool_fini(struct lrupool_page_pool *pp)
 {
@@ -720,7 +731,7 @@ void lrupool_page_pool_fini(struct lrupool_page_pool *pp)
 	WARN_ON_ONCE(atomic_long_read(&pp->in_use));
 	lrupool_page_pool_destroy(pp, LRUPOOL_PAGE_POOL_NR_POOLS);
 }
-LRUPOOL_EXPORT(lrupool_page_pool_fini);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_fini, LRUPOOL_NS);
 
 unsigned long lrupool_page_pool_scan(struct mem_cgroup *memcg, int nid,
 				     unsigned long nr_to_scan)
@@ -728,7 +739,7 @@ unsigned long lrupool_page_pool_scan(struct mem_cgroup *memcg, int nid,
 	return lrupool_shrinker_scan(&lrupool_page_shrinker, memcg, nid,
 				     nr_to_scan);
 }
-LRUPOOL_EXPORT(lrupool_page_pool_scan);
+EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_scan, LRUPOOL_NS);
 
 /**
  * lrupool_page_pool_mgr_init() - set up what every instance shares

@@ -57,14 +57,14 @@ int lrupool_init(struct lrupool *pool, const char *name,
 	atomic_long_set(&pool->shrink_freed, 0);
 	return list_lru_init_memcg(&pool->lru, shrinker);
 }
-LRUPOOL_EXPORT(lrupool_init);
+EXPORT_SYMBOL_NS_GPL(lrupool_init, LRUPOOL_NS);
 
 void lrupool_destroy(struct lrupool *pool)
 {
 	lrupool_drain(pool);
 	list_lru_destroy(&pool->lru);
 }
-LRUPOOL_EXPORT(lrupool_destroy);
+EXPORT_SYMBOL_NS_GPL(lrupool_destroy, LRUPOOL_NS);
 
 /* The node of the memory a descriptor lives in: the list it will join. */
 static int lrupool_entry_nid(const void *entry)
@@ -87,23 +87,28 @@ void *lrupool_entry_alloc(struct lrupool *pool, struct mem_cgroup *memcg,
 					      nid);
 		kmem_cache_free(pool->cache, entry);
 		entry = local;
+		/* Slab may fall back to another node: that list is wrong. */
+		if (entry && lrupool_entry_nid(entry) != nid) {
+			kmem_cache_free(pool->cache, entry);
+			entry = NULL;
+		}
 	}
 	set_active_memcg(old);
 	return entry;
 }
-LRUPOOL_EXPORT(lrupool_entry_alloc);
+EXPORT_SYMBOL_NS_GPL(lrupool_entry_alloc, LRUPOOL_NS);
 
 void lrupool_entry_free(struct lrupool *pool, void *entry)
 {
 	kmem_cache_free(pool->cache, entry);
 }
-LRUPOOL_EXPORT(lrupool_entry_free);
+EXPORT_SYMBOL_NS_GPL(lrupool_entry_free, LRUPOOL_NS);
 
 void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries)
 {
 	kmem_cache_free_bulk(pool->cache, nr, entries);
 }
-LRUPOOL_EXPORT(lrupool_entries_free);
+EXPORT_SYMBOL_NS_GPL(lrupool_entries_free, LRUPOOL_NS);
 
 void lrupool_give(struct lrupool *pool, struct list_head *node)
 {
@@ -112,7 +117,7 @@ void lrupool_give(struct lrupool *pool, struct list_head *node)
 	INIT_LIST_HEAD(node);
 	list_lru_add_obj(&pool->lru, node);
 }
-LRUPOOL_EXPORT(lrupool_give);
+EXPORT_SYMBOL_NS_GPL(lrupool_give, LRUPOOL_NS);
 
 /* Take up to @nr entries from the list of exactly (@memcg, @nid). */
 static unsigned long lrupool_take_one(struct lrupool *pool,
@@ -134,28 +139,35 @@ unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
 			   struct list_head *out,
 			   unsigned long *nr_from_ancestors)
 {
-	unsigned long local, ancestors = 0;
 	struct mem_cgroup *level = memcg;
+	unsigned long local = 0, taken;
 
-	local = lrupool_take_one(pool, memcg, nid, nr, out);
+	/*
+	 * An offline memcg's entries went to its parent with its lists: it
+	 * has no list of its own. Kernels differ in what its count reports
+	 * (the parent's list before 6.13, nothing since), so it is not asked.
+	 */
+	if (!memcg || mem_cgroup_online(memcg))
+		local = lrupool_take_one(pool, memcg, nid, nr, out);
+	taken = local;
 	if (fallback == LRUPOOL_FALLBACK_ANCESTORS && memcg) {
-		while (local + ancestors < nr &&
-		       (level = parent_mem_cgroup(level)))
-			ancestors += lrupool_take_one(pool, level, nid,
-						      nr - local - ancestors,
-						      out);
+		while (taken < nr && (level = parent_mem_cgroup(level))) {
+			if (mem_cgroup_online(level))
+				taken += lrupool_take_one(pool, level, nid,
+							  nr - taken, out);
+		}
 	}
-	*nr_from_ancestors = ancestors;
-	return local + ancestors;
+	*nr_from_ancestors = taken - local;
+	return taken;
 }
-LRUPOOL_EXPORT(lrupool_take);
+EXPORT_SYMBOL_NS_GPL(lrupool_take, LRUPOOL_NS);
 
 unsigned long lrupool_count_one(struct lrupool *pool, int nid,
 				struct mem_cgroup *memcg)
 {
 	return list_lru_count_one(&pool->lru, nid, memcg);
 }
-LRUPOOL_EXPORT(lrupool_count_one);
+EXPORT_SYMBOL_NS_GPL(lrupool_count_one, LRUPOOL_NS);
 
 unsigned long lrupool_count(struct lrupool *pool)
 {
@@ -166,7 +178,7 @@ unsigned long lrupool_count(struct lrupool *pool)
 		count += list_lru_count_node(&pool->lru, nid);
 	return count;
 }
-LRUPOOL_EXPORT(lrupool_count);
+EXPORT_SYMBOL_NS_GPL(lrupool_count, LRUPOOL_NS);
 
 /*
  * Walk up to @nr_to_walk entries of (@memcg, @nid) and hand them to the
@@ -205,7 +217,7 @@ unsigned long lrupool_shrink_one(struct lrupool *pool,
 	atomic_long_add(freed, &pool->shrink_freed);
 	return freed;
 }
-LRUPOOL_EXPORT(lrupool_shrink_one);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrink_one, LRUPOOL_NS);
 
 unsigned long lrupool_shrink(struct lrupool *const *pools,
 			     unsigned int nr_pools, struct mem_cgroup *memcg,
@@ -223,7 +235,7 @@ unsigned long lrupool_shrink(struct lrupool *const *pools,
 	*nr_scanned = scanned;
 	return freed;
 }
-LRUPOOL_EXPORT(lrupool_shrink);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrink, LRUPOOL_NS);
 
 /*
  * Release every entry on @nid's lists, a batch at a time. A cgroup removed
@@ -265,7 +277,7 @@ unsigned long lrupool_drain(struct lrupool *pool)
 		freed += lrupool_drain_node(pool, nid);
 	return freed;
 }
-LRUPOOL_EXPORT(lrupool_drain);
+EXPORT_SYMBOL_NS_GPL(lrupool_drain, LRUPOOL_NS);
 
 struct mem_cgroup *lrupool_memcg_get_current(void)
 {
@@ -280,7 +292,7 @@ struct mem_cgroup *lrupool_memcg_get_current(void)
 	rcu_read_unlock();
 	return memcg;
 }
-LRUPOOL_EXPORT(lrupool_memcg_get_current);
+EXPORT_SYMBOL_NS_GPL(lrupool_memcg_get_current, LRUPOOL_NS);
 
 struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
 {
@@ -301,4 +313,4 @@ struct mem_cgroup *lrupool_memcg_get_from_id(u64 id)
 	cgroup_put(cgrp);
 	return css ? mem_cgroup_from_css(css) : NULL;
 }
-LRUPOOL_EXPORT(lrupool_memcg_get_from_id);
+EXPORT_SYMBOL_NS_GPL(lrupool_memcg_get_from_id, LRUPOOL_NS);

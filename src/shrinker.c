@@ -83,7 +83,7 @@ int lrupool_shrinker_init(struct lrupool_shrinker *s, const char *name)
 	compat_shrinker_register(s->shrinker);
 	return 0;
 }
-LRUPOOL_EXPORT(lrupool_shrinker_init);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_init, LRUPOOL_NS);
 
 void lrupool_shrinker_fini(struct lrupool_shrinker *s)
 {
@@ -91,13 +91,13 @@ void lrupool_shrinker_fini(struct lrupool_shrinker *s)
 	compat_shrinker_free(s->shrinker);
 	s->shrinker = NULL;
 }
-LRUPOOL_EXPORT(lrupool_shrinker_fini);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_fini, LRUPOOL_NS);
 
 struct shrinker *lrupool_shrinker_get(struct lrupool_shrinker *s)
 {
 	return s->shrinker;
 }
-LRUPOOL_EXPORT(lrupool_shrinker_get);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_get, LRUPOOL_NS);
 
 void lrupool_shrinker_add(struct lrupool_shrinker *s,
 			  struct lrupool_shrinker_group *group)
@@ -106,7 +106,7 @@ void lrupool_shrinker_add(struct lrupool_shrinker *s,
 	list_add_tail(&group->link, &s->groups);
 	up_write(&s->lock);
 }
-LRUPOOL_EXPORT(lrupool_shrinker_add);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_add, LRUPOOL_NS);
 
 void lrupool_shrinker_del(struct lrupool_shrinker *s,
 			  struct lrupool_shrinker_group *group)
@@ -115,7 +115,7 @@ void lrupool_shrinker_del(struct lrupool_shrinker *s,
 	list_del(&group->link);
 	up_write(&s->lock);
 }
-LRUPOOL_EXPORT(lrupool_shrinker_del);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_del, LRUPOOL_NS);
 
 unsigned long lrupool_shrinker_scan(struct lrupool_shrinker *s,
 				    struct mem_cgroup *memcg, int nid,
@@ -137,4 +137,4 @@ unsigned long lrupool_shrinker_scan(struct lrupool_shrinker *s,
 	fs_reclaim_release(GFP_KERNEL);
 	return freed == SHRINK_STOP ? 0 : freed;
 }
-LRUPOOL_EXPORT(lrupool_shrinker_scan);
+EXPORT_SYMBOL_NS_GPL(lrupool_shrinker_scan, LRUPOOL_NS);

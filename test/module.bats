@@ -92,6 +92,22 @@ settle_meminfo() {
 	assert_equal "$(lp_param pool_limit_pages)" 0
 }
 
+@test "module: max_request_pages is at most the pages of RAM; a larger value is refused and the old one stays" {
+	local ram
+
+	lp_load
+	ram=$(awk -v p="$(getconf PAGESIZE 2>/dev/null || echo 4096)" '$1 == "MemTotal:" { print $2 * 1024 / p }' /proc/meminfo)
+	lp_write "$LP_PARAMS/max_request_pages" "$ram"
+	assert_equal "$(lp_param max_request_pages)" "$ram"
+	run lp_write "$LP_PARAMS/max_request_pages" $((ram + 1))
+	assert_failure
+	assert_output --partial 'Invalid argument'
+	run lp_write "$LP_PARAMS/max_request_pages" 18446744073709551615
+	assert_failure
+	assert_equal "$(lp_param max_request_pages)" "$ram"
+	lp_assert_clean_kernel
+}
+
 @test "module: unloads and leaves nothing behind" {
 	lp_load
 	run rmmod lrupool

@@ -181,6 +181,8 @@ struct lrupool_page_pool_stats {
  * @name: for messages
  * @limit_pages: pages the instance may pool; READ_ONCE()/WRITE_ONCE()
  * @fallback: an &enum lrupool_fallback; READ_ONCE()/WRITE_ONCE()
+ * @pooled: pages on the lists, kept beside them for the limit's check on
+ *	every free (the lists' own counts are summed for the statistics)
  * @in_use: see &struct lrupool_page_pool_stats, as are the counters below
  * @hit_local: pages
  * @hit_ancestor: pages
@@ -199,6 +201,7 @@ struct lrupool_page_pool {
 	const char *name;
 	unsigned long limit_pages;
 	int fallback;
+	atomic_long_t pooled;
 	atomic_long_t in_use;
 	atomic_long_t hit_local;
 	atomic_long_t hit_ancestor;

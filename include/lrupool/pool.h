@@ -141,7 +141,8 @@ void lrupool_destroy(struct lrupool *pool);
  * Creates @memcg's lists (and its ancestors') in @pool if they do not exist
  * yet, through kmem_cache_alloc_lru() under set_active_memcg(@memcg), then
  * places the descriptor on @nid, since the list an entry joins is the one
- * of the node its descriptor's memory is on.
+ * of the node its descriptor's memory is on. A descriptor that slab put on
+ * another node is freed: the entry would be counted on the wrong node.
  *
  * Context: process context, may sleep if @gfp allows.
  * Return: the descriptor, uninitialised, or NULL.
@@ -198,8 +199,12 @@ void lrupool_give(struct lrupool *pool, struct list_head *node);
  * @nr_from_ancestors: set to how many of them came from an ancestor's list
  *
  * Empty levels are skipped with list_lru_count_one() before their lock is
- * taken. Entries taken from an ancestor stay charged to that ancestor: no
- * exported kernel function moves a charge.
+ * taken. An offline @memcg has no list of its own (the kernel moved its
+ * entries to its parent): its lookup starts at the nearest online
+ * ancestor, and whatever it takes counts as from ancestors; offline
+ * ancestors are passed over the same way. Entries taken from an ancestor
+ * stay charged to that ancestor: no exported kernel function moves a
+ * charge.
  *
  * Context: process context; takes each list's lock in turn, never two.
  * Return: the number of entries moved onto @out, possibly 0.

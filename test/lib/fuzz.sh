@@ -69,6 +69,8 @@ FZ_CGROOT=/sys/fs/cgroup
 
 FZ_LINE_MAX=128		# a command line is shorter than this, newline included
 FZ_MRP_CAP=4096		# max_request_pages while fuzzing
+# The pages of RAM, max_request_pages's upper bound.
+FZ_RAM_PAGES=$(awk -v p="$(getconf PAGESIZE 2>/dev/null || echo 4096)" '$1 == "MemTotal:" { print $2 * 1024 / p }' /proc/meminfo)
 FZ_BUF_CAP=4096		# pages in the fuzzer's buffers before it frees some
 FZ_POOL_CAP=8192	# pooled pages before it scans them away
 FZ_OBJ_CAP=65536	# pooled objects before it scans them away
@@ -506,7 +508,9 @@ fz_param_model() {
 		;;
 	max_request_pages | pool_limit_pages)
 		fz_ul "${v%$'\n'}"
-		if [ -n "$FZ_ULE" ] || { [ "$1" = max_request_pages ] && [ "$FZ_UL" = 0 ]; }; then
+		# max_request_pages: 1 to the pages of RAM (MemTotal).
+		if [ -n "$FZ_ULE" ] || { [ "$1" = max_request_pages ] &&
+			{ [ "$FZ_UL" = 0 ] || fz_gt "$FZ_UL" "$FZ_RAM_PAGES"; }; }; then
 			FZ_PRED=EINVAL
 		else
 			FZ_PRED=ok
