@@ -16,6 +16,7 @@
 
 #include <linux/export.h>
 #include <linux/list_lru.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -32,6 +33,16 @@
 #define LRUPOOL_NS	"LRUPOOL"
 #else
 #define LRUPOOL_NS	LRUPOOL
+#endif
+
+/*
+ * HAVE_MEMCG_KMEM_ONLINE (6.5): memcg_kmem_enabled() became
+ * memcg_kmem_online(). Either says whether a memcg other than the root has
+ * had kmem accounting switched on: with cgroup.memory=nokmem none ever
+ * does.
+ */
+#ifndef HAVE_MEMCG_KMEM_ONLINE
+#define memcg_kmem_online()	memcg_kmem_enabled()
 #endif
 
 /*

@@ -141,6 +141,12 @@ static int __init lrupool_module_init(void)
 	err = lrupool_objects_init();
 	if (err)
 		goto err_mgr_fini;
+	/* Per-memcg pools are what lrupool shows: without them, do not load. */
+	if (!lrupool_memcg_aware(lrupool_objects_pool())) {
+		pr_err("lrupool: memory cgroups or their kmem accounting are off (cgroup_disable=memory, cgroup.memory=nokmem): every cgroup's lists would be the root's; not loading\n");
+		err = -EOPNOTSUPP;
+		goto err_objects_exit;
+	}
 	err = lrupool_instance_init();
 	if (err)
 		goto err_objects_exit;

@@ -279,6 +279,28 @@ unsigned long lrupool_drain(struct lrupool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_drain, LRUPOOL_NS);
 
+bool lrupool_memcg_aware(struct lrupool *pool)
+{
+	struct mem_cgroup *memcg, *root;
+	bool child;
+
+	/* 6.12+ files everything under the root when kmem is off. */
+	if (mem_cgroup_disabled() || !pool->lru.memcg_aware)
+		return false;
+	if (memcg_kmem_online())
+		return true;
+	/* No memcg has kmem accounting on: fine while only the root exists. */
+	memcg = lrupool_memcg_get_current();
+	for (root = memcg; parent_mem_cgroup(root); )
+		root = parent_mem_cgroup(root);
+	rcu_read_lock();
+	child = css_next_descendant_pre(&root->css, &root->css);
+	rcu_read_unlock();
+	mem_cgroup_put(memcg);
+	return !child;
+}
+EXPORT_SYMBOL_NS_GPL(lrupool_memcg_aware, LRUPOOL_NS);
+
 struct mem_cgroup *lrupool_memcg_get_current(void)
 {
 	struct mem_cgroup *memcg;

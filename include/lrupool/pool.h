@@ -296,6 +296,22 @@ unsigned long lrupool_shrink(struct lrupool *const *pools,
 unsigned long lrupool_drain(struct lrupool *pool);
 
 /**
+ * lrupool_memcg_aware() - does @pool keep a list per memcg?
+ * @pool: an initialised pool
+ *
+ * Not when memory cgroups are disabled, nor when kmem accounting is off
+ * (cgroup.memory=nokmem): then every memcg's lists are the root's, nothing
+ * is charged and reclaim in a memcg does not reach the pool. 6.12+ says so
+ * in the list_lru; on older kernels it shows as memcgs besides the root
+ * none of which has kmem accounting on, so with the root alone it cannot
+ * be told yet and the answer is yes.
+ *
+ * Context: process context.
+ * Return: true if entries are kept and charged per memcg.
+ */
+bool lrupool_memcg_aware(struct lrupool *pool);
+
+/**
  * lrupool_memcg_get_current() - the current task's own memcg
  *
  * The memcg of the task itself, not of its mm's owner, so that a thread or
