@@ -7,15 +7,16 @@
 #   make clean
 #   make demo         boot a guest and walk through what lrupool does
 #   make check        the test suite on every supported kernel
-#                     (KERNELS="6.1 6.12 7.2" narrows it)
+#                     (KERNELS="6.1 6.12 7.2 7.3" narrows it)
 #   make check-debug  the suite, fault injection, fuzzing and stress on a
 #                     KASAN/kmemleak/lockdep kernel (built once, cached);
 #                     hours under TCG
 #   make check-debug-short
 #                     the lane's own check and the fuzzer (what CI runs)
 #   make style        checkpatch --strict and kernel-doc on the sources
-#   make bench        boot a guest and run the benchmark (KERNEL=6.1|6.12|7.2,
-#                     default 6.12; 7.2 adds DRM TTM's pool); writes
+#   make bench        boot a guest and run the benchmark
+#                     (KERNEL=6.1|6.12|7.2|7.3, default 6.12; 7.2 and 7.3
+#                     add DRM TTM's pool); writes
 #                     build/bench/<kernel>-<date>/ (see scripts/bench --help)
 #   make selftests    the kernel's cgroup memory selftests (test_kmem,
 #                     test_memcontrol) on 6.1 and 6.12, without and with

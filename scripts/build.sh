@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh <kernel>...: build lrupool.ko for each supported kernel (6.1, 6.12,
-# 7.2, and the debug kernel: scripts/debug-kernel.sh) with W=1, failing on
-# any compiler or modpost warning, and beside it the modules that link
+# 7.2, 7.3, and the debug kernel: scripts/debug-kernel.sh) with W=1, failing
+# on any compiler or modpost warning, and beside it the modules that link
 # against its exports as a driver would, each with KBUILD_EXTRA_SYMBOLS
 # pointing at lrupool's Module.symvers: the test fixture that embeds a
 # page-pool instance (test/fixtures/embed/, lrupool_embed.ko) and the
 # benchmark (bench/pool/, lrupool_bench.ko). Each kernel builds in its own
 # copy of the sources, build/<kernel>/, so that the tree stays clean; 7.2
-# builds inside the sid chroot with sid's toolchain. All modules land in
-# build/<kernel>/; prints the path of each, lrupool.ko last.
+# and 7.3 build inside the sid chroot with sid's toolchain. All modules land
+# in build/<kernel>/; prints the path of each, lrupool.ko last.
 # LRUPOOL_BUILD_DIR (default build/) lets concurrent users of one tree
 # build in separate places.
 set -euo pipefail
@@ -26,7 +26,8 @@ COMPANIONS=(test/fixtures/embed bench/pool)
 BUILD_DIR=${LRUPOOL_BUILD_DIR:-$top/build}
 mkdir -p "$BUILD_DIR"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-# The 7.2 build directory inside the sid chroot, one per BUILD_DIR.
+# The build directories of 7.2 and 7.3 inside the sid chroot, one per
+# BUILD_DIR, with a subdirectory per kernel.
 CHROOT_OUT=/usr/src/lrupool-build-$(printf '%s' "$BUILD_DIR" | md5sum | cut -c1-8)
 
 # kbuild <kernel> <release> <dir> <log> [make args...]: one kbuild run for
@@ -35,7 +36,7 @@ kbuild() {
 	local k=$1 rel=$2 dir=$3 log=$4 root kdir
 	shift 4
 	root=$(kernel_root "$k")
-	if [ "$k" = 7.2 ]; then
+	if sid_kernel "$k"; then
 		# A private mount namespace gives the chroot the /proc that
 		# objtool reads, and takes it away again when make exits.
 		# shellcheck disable=SC2016 # expanded by the inner sh
@@ -58,8 +59,8 @@ build_one() {
 	[ -n "$rel" ] || die "kernel $k is not installed: run scripts/setup.sh"
 	root=$(kernel_root "$k")
 	# Paths as the kernel's make sees them, and as the host sees them.
-	if [ "$k" = 7.2 ]; then
-		out=$CHROOT_OUT prefix=$root
+	if sid_kernel "$k"; then
+		out=$CHROOT_OUT/$k prefix=$root
 	else
 		out=$BUILD_DIR/$k prefix=
 	fi

@@ -4,7 +4,9 @@
 # each supported kernel's image and headers live.
 
 CACHE=${LRUPOOL_CACHE:-/var/cache/lrupool}
-ALL_KERNELS="6.1 6.12 7.2"
+ALL_KERNELS="6.1 6.12 7.2 7.3"
+# The kernels that live in the sid chroot (7.3 from experimental).
+SID_KERNELS="7.2 7.3"
 
 log() { printf '[lrupool] %s\n' "$*" >&2; }
 die() { printf '[lrupool] error: %s\n' "$*" >&2; exit 1; }
@@ -21,21 +23,36 @@ installed_abi() {
 debug_dir() { echo "$CACHE/debug"; }
 debug_ready() { [ -s "$(debug_dir)/ready" ]; }
 
-# The sid chroot that builds for the kernel it carries.
+# The sid chroot that builds for the kernels it carries.
 sid_dir() { echo "$CACHE/sid"; }
 
-sid_release() {
-	{ ls -1 "$(sid_dir)/lib/modules" 2>/dev/null || :; } | sort -V | tail -n1
+# sid_kernel <kernel>: whether that kernel lives in the sid chroot.
+sid_kernel() {
+	case " $SID_KERNELS " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
 }
 
-# kernel_release <6.1|6.12|7.2|debug>: the kernel's release string
+# sid_release <series>: the newest kernel of that series (7.2 is 7.2.13,
+# never 7.3-rc7) in the sid chroot.
+sid_release() {
+	local series=$1
+	{ ls -1 "$(sid_dir)/lib/modules" 2>/dev/null || :; } |
+		{ grep -E "^${series//./\\.}[.-]" || :; } | sort -V | tail -n1
+}
+
+# kernel_release <6.1|6.12|7.2|7.3|debug>: the kernel's release string
 # (uname -r); empty if it is not installed (or, for debug, not built).
 kernel_release() {
 	case "$1" in
 	6.1|6.12) installed_abi "$1" ;;
-	7.2) sid_release ;;
 	debug) ! debug_ready || cat "$(debug_dir)/build/include/config/kernel.release" ;;
-	*) die "unknown kernel '$1' (supported: $ALL_KERNELS debug)" ;;
+	*)
+		sid_kernel "$1" ||
+			die "unknown kernel '$1' (supported: $ALL_KERNELS debug)"
+		sid_release "$1"
+		;;
 	esac
 }
 
@@ -43,17 +60,20 @@ kernel_release() {
 kernel_image() {
 	local rel
 	rel=$(kernel_release "$1")
-	case "$1" in
-	7.2) echo "$(sid_dir)/boot/vmlinuz-$rel" ;;
-	debug) echo "$(debug_dir)/build/arch/x86/boot/bzImage" ;;
-	*) echo "/boot/vmlinuz-$rel" ;;
-	esac
+	if sid_kernel "$1"; then
+		echo "$(sid_dir)/boot/vmlinuz-$rel"
+	elif [ "$1" = debug ]; then
+		echo "$(debug_dir)/build/arch/x86/boot/bzImage"
+	else
+		echo "/boot/vmlinuz-$rel"
+	fi
 }
 
 # kernel_root <kernel>: the filesystem root holding its headers.
 kernel_root() {
-	case "$1" in
-	7.2) sid_dir ;;
-	*) echo / ;;
-	esac
+	if sid_kernel "$1"; then
+		sid_dir
+	else
+		echo /
+	fi
 }

@@ -3,9 +3,10 @@
 #
 # Install what building and testing lrupool needs, idempotently:
 # host packages, Debian's 6.1 and 6.12 kernel images and headers, and a sid
-# chroot holding the 7.2 kernel, its headers and the toolchain that builds
-# modules for it. Downloads are cached outside the repository, in
-# $LRUPOOL_CACHE (default /var/cache/lrupool); a second run fetches nothing.
+# chroot holding the 7.2 kernel, the 7.3 kernel from experimental, their
+# headers and the toolchain that builds modules for them. Downloads are
+# cached outside the repository, in $LRUPOOL_CACHE (default
+# /var/cache/lrupool); a second run fetches nothing.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,6 +105,70 @@ install_sid_chroot() {
 	touch "$dir/.lrupool-ready"
 }
 
+# The kernel that experimental adds to the sid chroot, and its packages.
+EXP_SERIES=7.3
+EXP_PKGS=(linux-image-7.3-amd64 linux-headers-7.3-amd64)
+
+# sid_apt_get ARG...: apt-get inside the sid chroot, with the /proc that
+# package scripts read mounted in a private mount namespace.
+sid_apt_get() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c '
+		root=$1
+		shift
+		mount -t proc proc "$root/proc" &&
+			exec chroot "$root" env DEBIAN_FRONTEND=noninteractive \
+				apt-get "$@"
+	' sh "$CACHE/sid" "$@"
+}
+
+# install_sid_experimental: the EXP_SERIES kernel in the sid chroot.
+# Experimental goes into the chroot's sources, pinned so that only the
+# packages of that kernel (image, modules, headers, kbuild and the like,
+# all named linux-<part>-<series>[-amd64|-common]) come from it; everything
+# else stays sid's.
+install_sid_experimental() {
+	local dir=$CACHE/sid p absent="" valid opts=()
+	for p in "${EXP_PKGS[@]}"; do
+		# shellcheck disable=SC2016 # dpkg-query's format
+		chroot "$dir" dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'ok installed' || absent=1
+	done
+	if [ -z "$absent" ] && [ -n "$(sid_release "$EXP_SERIES")" ]; then
+		return
+	fi
+	cat >"$dir/etc/apt/sources.list.d/lrupool-experimental.sources" <<SRC
+Types: deb
+URIs: $(mirror)
+Suites: experimental
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	cat >"$dir/etc/apt/preferences.d/lrupool-experimental" <<PIN
+Package: *
+Pin: release a=experimental
+Pin-Priority: 1
+
+Package: /^linux-[a-z]+-${EXP_SERIES//./\\.}(-amd64|-common)?\$/
+Pin: release a=experimental
+Pin-Priority: 500
+PIN
+	# The chroot's apt judges the archive's Release files as the host's
+	# does (a host that reads a snapshot turns Check-Valid-Until off).
+	valid=$(apt-config dump Acquire::Check-Valid-Until |
+		sed -n 's/^Acquire::Check-Valid-Until "\(.*\)";$/\1/p')
+	[ -z "$valid" ] || opts=(-o "Acquire::Check-Valid-Until=$valid")
+	log "installing the $EXP_SERIES kernel from experimental into $dir"
+	{
+		sid_apt_get "${opts[@]}" update -qq &&
+			sid_apt_get install -y -qq --no-install-recommends \
+				"${EXP_PKGS[@]}"
+	} >"$CACHE/experimental.log" 2>&1 ||
+		{ tail -n 30 "$CACHE/experimental.log"; die "installing $EXP_SERIES failed"; }
+	[ -n "$(sid_release "$EXP_SERIES")" ] ||
+		die "no $EXP_SERIES kernel in $dir/lib/modules after installing ${EXP_PKGS[*]}"
+}
+
 main() {
 	mkdir -p "$CACHE"
 	# Downloaded packages are kept too, so that a rebuilt machine fetches
@@ -113,6 +178,7 @@ main() {
 	add_backports
 	install_host_kernel 6.12 bookworm-backports
 	install_sid_chroot
+	install_sid_experimental
 	for k in $ALL_KERNELS; do
 		log "kernel $k: $(kernel_release "$k")"
 	done

@@ -29,7 +29,7 @@
 #
 # Options:
 #   -k, --kernels "K..."  kernels to run on (default: $KERNELS, else
-#                         "6.1 6.12 7.2"); "debug" is the debug kernel
+#                         "6.1 6.12 7.2 7.3"); "debug" is the debug kernel
 #                         that scripts/debug-kernel.sh builds and caches
 #   -t, --timeout SECS    wall-clock limit on each QEMU run (default:
 #                         $LRUPOOL_VM_TIMEOUT, else 1200)
@@ -68,7 +68,7 @@
 #   environment           LRUPOOL_KO=/lrupool/lrupool.ko,
 #                         LRUPOOL_EMBED_KO, LRUPOOL_BENCH_KO (the above),
 #                         LRUPOOL_LIB=/lrupool/lib,
-#                         LRUPOOL_KERNEL=<6.1|6.12|7.2|debug>,
+#                         LRUPOOL_KERNEL=<6.1|6.12|7.2|7.3|debug>,
 #                         BATS_TEST_TIMEOUT, HOME=/root, TMPDIR=/tmp
 #   mounted               proc, sysfs, devtmpfs, devpts, tmpfs on /tmp and
 #                         /dev/shm, debugfs on /sys/kernel/debug, cgroup2 on
