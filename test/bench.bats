@@ -123,6 +123,7 @@ $2"
 	assert_equal "$(cat "$LP_BENCH_PARAMS/max_request_pages")" 1000
 	lp_expect_error "$EINVAL" lp_write "$LP_BENCH_PARAMS/fallback" sideways
 	lp_expect_error "$EINVAL" lp_write "$LP_BENCH_PARAMS/max_request_pages" 0
+	lp_expect_error "$EINVAL" lp_write "$LP_BENCH_PARAMS/max_request_pages" $((pages * 2 + 2))
 	lp_expect_error "$EINVAL" lp_write "$LP_BENCH_PARAMS/pool_limit_pages" -1
 	lp_write "$LP_BENCH_PARAMS/fallback" none
 	assert_equal "$(cat "$LP_BENCH_PARAMS/fallback")" none

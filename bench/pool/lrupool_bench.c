@@ -323,7 +323,8 @@ static const char * const lrupool_bench_fallback_names[] = {
  * @kp: the parameter; its ->arg is the variable it sets
  *
  * fallback takes "ancestors" or "none"; pool_limit_pages any count;
- * max_request_pages a count of at least 1. The instance gets the new
+ * max_request_pages a count from 1 to the pages of RAM (a request for more
+ * cannot succeed, and its sizes could overflow). The instance gets the new
  * fallback and limit at once if it exists (otherwise at module init).
  *
  * Context: process context; takes lrupool_bench_params_lock.
@@ -341,7 +342,8 @@ static int lrupool_bench_param_set(const char *val,
 			return -EINVAL;
 		v = i;
 	} else if (kstrtoul(val, 10, &v) ||
-		   (!v && kp->arg == &lrupool_bench_max_request)) {
+		   (kp->arg == &lrupool_bench_max_request &&
+		    (!v || v > totalram_pages()))) {
 		return -EINVAL;
 	}
 
@@ -390,7 +392,7 @@ MODULE_PARM_DESC(pool_limit_pages,
 module_param_cb(max_request_pages, &lrupool_bench_count_ops,
 		&lrupool_bench_max_request, 0644);
 MODULE_PARM_DESC(max_request_pages,
-		 "The most pages or objects one run may ask for at a time (default 262144 = 1 GiB of pages; at least 1)");
+		 "The most pages or objects one run may ask for at a time (default 262144 = 1 GiB of pages; 1 to the pages of RAM)");
 
 /* ------------------------------------------------------------------------
  * Parsing
