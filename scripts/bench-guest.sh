@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-guest.sh [--quick] [--one-cpu] [--keep] [--ko FILE] [--ttm DIR]
-#                [--cal FILE]: run lrupool's benchmark on the machine
-# it runs on, through /sys/kernel/debug/lrupool/bench (src/bench.c), and
-# print the raw figures. scripts/bench runs it in a QEMU guest
-# (scripts/vmtest.sh --script) and turns its output into a table, CSV, JSON
-# and a plot; on a real machine run it as root with the module loaded (or
-# --ko lrupool.ko to load it) and feed its output to `scripts/bench
-# --from FILE`:
+# bench-guest.sh [--quick] [--one-cpu] [--keep] [--ko FILE]
+#                [--bench-ko FILE] [--ttm DIR] [--cal FILE]: run lrupool's
+# benchmark on the machine it runs on, through
+# /sys/kernel/debug/lrupool/bench (the benchmark module, lrupool_bench.ko,
+# bench/pool/), and print the raw figures. scripts/bench runs it in a QEMU
+# guest (scripts/vmtest.sh --script) and turns its output into a table,
+# CSV, JSON and a plot; on a real machine run it as root with both modules
+# loaded (or --ko lrupool.ko and --bench-ko lrupool_bench.ko to load them;
+# in a guest of scripts/vmtest.sh, $LRUPOOL_KO and $LRUPOOL_BENCH_KO are
+# the defaults) and feed its output to `scripts/bench --from FILE`:
 #
 #	sudo insmod lrupool.ko
+#	sudo insmod lrupool_bench.ko
 #	sudo scripts/bench-guest.sh > raw.txt
 #	scripts/bench --from raw.txt
 #
@@ -25,7 +28,8 @@
 #
 # --keep leaves the cgroups and what they pool for a guest that powers off
 # next (removing 10,000 cgroups takes many minutes under TCG); the
-# parameters and CPUs are restored all the same.
+# parameters and CPUs are restored all the same, and a benchmark module
+# loaded here is unloaded, so that lrupool can be.
 #
 # --one-cpu takes every CPU but CPU 0 offline for the run (and back online
 # after it): in a QEMU TCG guest a cross-CPU TLB flush waits for the host
@@ -37,8 +41,10 @@
 # debugfs at /sys/kernel/debug, and about 2 GiB free (most of it for 10,000
 # sibling cgroups). It pins itself to CPU 0 so that every run uses that
 # CPU's node, makes its cgroups under /sys/fs/cgroup/lrupool-bench and
-# removes them at the end, sets pool_limit_pages to 0 for the miss and
-# release cases and restores it, and leaves the pool empty.
+# removes them at the end, sets the benchmark's pool_limit_pages to 0 for
+# the miss and release cases and restores it, and leaves its pools empty.
+# Pages and objects are pooled through the benchmark's own set-up cases
+# (pool, objadd, fill), in its own pools: lrupool's are not used.
 #
 # Output, one record a line:
 #	META <key> <value...>
@@ -50,9 +56,7 @@ set -uo pipefail
 
 DEBUGFS=/sys/kernel/debug/lrupool
 BENCH=$DEBUGFS/bench
-PAGES=$DEBUGFS/pages
-OBJECTS=$DEBUGFS/objects
-PARAMS=/sys/module/lrupool/parameters
+PARAMS=/sys/module/lrupool_bench/parameters
 TTM_BENCH=/sys/kernel/debug/lrupool_ttm_bench
 CGROOT=/sys/fs/cgroup
 TOP=$CGROOT/lrupool-bench
@@ -66,7 +70,9 @@ ttm_loaded=
 offlined=()
 cpus_before=
 ko=${LRUPOOL_KO:-}
+bench_ko=${LRUPOOL_BENCH_KO:-}
 loaded_here=
+bench_loaded_here=
 failed=0
 old_limit=
 nid=0
@@ -97,6 +103,7 @@ while [ $# -gt 0 ]; do
 	--cal) [ $# -ge 2 ] || { usage >&2; exit 2; }; cal=$2; shift 2 ;;
 	--ttm) [ $# -ge 2 ] || { usage >&2; exit 2; }; ttm_dir=$2; shift 2 ;;
 	--ko) [ $# -ge 2 ] || { usage >&2; exit 2; }; ko=$2; shift 2 ;;
+	--bench-ko) [ $# -ge 2 ] || { usage >&2; exit 2; }; bench_ko=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -181,10 +188,16 @@ bench() {
 }
 
 # fill <cgroup> <pages> <caching> <order>: pool that many pages in the
-# cgroup's own list (a buffer allocated and freed as that cgroup).
+# cgroup's own list (the bench's pool case as that cgroup: an allocation
+# made and freed); a diagnostic if some went back to the system.
 fill() {
-	as_cg "$1" put "$PAGES/alloc" "bench-fill $2 caching=$3 order=$4" &&
-		as_cg "$1" put "$PAGES/free" bench-fill
+	local out
+
+	out=$(as_cg "$1" run_case "pool caching=$3 order=$4 pages=$2") || return
+	case $out in
+	*" released=0") ;;
+	*) warn "fill $1: not all pooled: $out" ;;
+	esac
 }
 
 memstat() {
@@ -255,7 +268,13 @@ setup() {
 		insmod "$ko" || exit 1
 		loaded_here=1
 	fi
-	[ -w "$BENCH" ] || { warn "$BENCH is missing: a module without the benchmark?"; exit 1; }
+	if [ ! -d /sys/module/lrupool_bench ]; then
+		[ -n "$bench_ko" ] ||
+			{ warn "lrupool_bench is not loaded and no --bench-ko was given"; exit 1; }
+		insmod "$bench_ko" || exit 1
+		bench_loaded_here=1
+	fi
+	[ -w "$BENCH" ] || { warn "$BENCH is missing"; exit 1; }
 	grep -qw memory "$CGROOT/cgroup.controllers" ||
 		{ warn "no memory controller in $CGROOT"; exit 1; }
 	taskset -pc "$cpu" $$ >/dev/null || { warn "cannot pin to CPU $cpu"; exit 1; }
@@ -271,24 +290,23 @@ setup() {
 }
 
 teardown() {
-	local max i c
+	local c
 
 	for c in "${offlined[@]}"; do
 		echo 1 >"/sys/devices/system/cpu/cpu$c/online"
 	done
 	[ -z "$ttm_loaded" ] || ttm_unload lrupool_ttm_bench ttm drm
 	[ -z "$old_limit" ] || put "$PARAMS/pool_limit_pages" "$old_limit"
-	[ -z "$keep" ] || return 0
-	cg_rmtree "$TOP"
-	[ -d "$DEBUGFS" ] || return
-	# The pages and objects of the removed cgroups went to the root's
-	# lists: give them back to the system.
-	max=$(cat "$PARAMS/max_request_pages")
-	for ((i = 0; i < 8; i++)); do
-		put "$PAGES/scan" "1 $nid $max" 2>/dev/null
-		put "$OBJECTS/scan" "1 $nid $max" 2>/dev/null
-	done
-	[ -z "$loaded_here" ] || rmmod lrupool
+	if [ -z "$keep" ]; then
+		cg_rmtree "$TOP"
+		# The pages and objects of the removed cgroups went to the
+		# root's lists: give them back to the system (unloading the
+		# bench frees them too). This shell is the root's, on CPU 0.
+		[ -n "$bench_loaded_here" ] || [ ! -w "$BENCH" ] ||
+			put "$BENCH" drop
+	fi
+	[ -z "$bench_loaded_here" ] || rmmod lrupool_bench
+	[ -n "$keep" ] || [ -z "$loaded_here" ] || rmmod lrupool
 }
 
 # cpus_offline: every CPU but $cpu offline, remembered for teardown.
@@ -469,7 +487,7 @@ run_siblings() {
 	cg_make sib
 	cg_make sib/me
 	fill sib/me "$HIT_PAGES" wc 0
-	as_cg sib/me put "$OBJECTS/add" "$HIT_PAGES $nid"
+	as_cg sib/me put "$BENCH" "objadd objects=$HIT_PAGES"
 	for n in $SIBLINGS; do
 		populate "$have" $((n - 1)) || { warn "populating $n siblings failed"; failed=1; return; }
 		have=$n

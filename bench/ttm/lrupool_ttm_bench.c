@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The peer of lrupool's benchmark: DRM TTM's page pool timed the way
- * src/bench.c times lrupool's buffers, so that scripts/bench can put the
- * two side by side in one guest run.
+ * bench/pool/ times lrupool's page pool (its buffer case), so that
+ * scripts/bench can put the two side by side in one guest run.
  *
  * TTM's pool needs no GPU: module init creates a root device and a
  * ttm_device on it (which sets up TTM's global pools). A round fills iters
@@ -28,7 +28,7 @@
  * EINVAL for a bad line, ENOMEM.
  *
  * The command line, the figures' format and the last result are
- * src/bench.h's, shared with lrupool's own trigger.
+ * bench/bench.h's, shared with lrupool's benchmark.
  *
  * Locking: ttm_bench_last.lock serialises runs and guards the last result.
  */
@@ -52,7 +52,6 @@
 
 #include "bench.h"
 
-#define TTM_BENCH_CMD_MAX	128
 #define TTM_BENCH_MAX_ROUNDS	63
 #define TTM_BENCH_MAX_ITERS	4096UL
 #define TTM_BENCH_MAX_PAGES	262144UL
@@ -242,19 +241,21 @@ out_free:
 static ssize_t ttm_bench_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	char line[TTM_BENCH_CMD_MAX];
 	struct ttm_bench *b;
+	char *line;
 	size_t out;
 	int err;
 
-	err = lrupool_cmd_copy(line, sizeof(line), ubuf, len, ppos);
-	if (err <= 0)
-		return err ?: -EINVAL;
-
+	line = lrupool_bench_line(ubuf, len, ppos);
+	if (IS_ERR(line))
+		return PTR_ERR(line);
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
+	if (!b) {
+		kfree(line);
 		return -ENOMEM;
+	}
 	err = ttm_bench_parse(b, line);
+	kfree(line);
 	if (!err)
 		err = mutex_lock_killable(&ttm_bench_last.lock);
 	if (!err) {
