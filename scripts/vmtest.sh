@@ -78,7 +78,8 @@
 #                         bats-assert and bats-file (bats_load_library),
 #                         kmod (insmod, rmmod, lsmod, modinfo), procps (ps,
 #                         pkill; bats's per-test timeout needs them), tmux
-#                         (with the host's terminfo), jq, setpriv, and
+#                         (with the host's terminfo and C.UTF-8 locale),
+#                         jq, setpriv, and
 #                         tools/lrupool as /usr/bin/lrupool
 # Kernel command line: console=ttyS0 panic=-1 slub_debug=FZPU,lrupool*
 # page_poison=1 log_buf_len=4M no_timer_check (a guest starved of host CPU
@@ -275,8 +276,9 @@ build_base() {
 	tar -C / -cf - usr/bin/bats usr/libexec/bats-core usr/lib/bats-core \
 		usr/lib/bats | tar -C "$root" -xf -
 
-	# tmux looks up the terminal types of its panes.
-	for d in /lib/terminfo /usr/share/terminfo/t; do
+	# tmux looks up the terminal types of its panes, and needs a UTF-8
+	# locale (it asks for C.UTF-8).
+	for d in /lib/terminfo /usr/share/terminfo/t /usr/lib/locale/C.utf8; do
 		[ -d "$d" ] || continue
 		mkdir -p "$root$d"
 		cp -a "$d/." "$root$d/"
