@@ -469,13 +469,24 @@ $(pane)"
 	lp_cg_create W
 	lp_cg_create V
 	# shellcheck disable=SC2016 # expanded by the recorded command
+	# Each phase lasts two samples, however long a sample takes.
 	run "$LPC" record "$rec" --interval 0.3 -- bash -c '
-		sleep 2
+		samples() { grep -c "^T " "$1"; }
+		two_samples() {
+			local n i
+			n=$(samples "$1")
+			for i in $(seq 600); do
+				[ "$(samples "$1")" -lt $((n + 2)) ] || return 0
+				sleep 0.2
+			done
+			return 1
+		}
+		two_samples "$1" || exit 10
 		"$4" mark "$1" "W allocates"
 		bash -c "echo \$\$ > $2/W/cgroup.procs; echo \"w 512 nid=0\" > $3/alloc"
-		sleep 2
+		two_samples "$1" || exit 11
 		bash -c "echo \$\$ > $2/W/cgroup.procs; echo w > $3/free"
-		sleep 2
+		two_samples "$1" || exit 12
 		exit 3' _ "$rec" "$LP_CGROOT" "$LP_PAGES" "$LPC"
 	assert_failure 3
 	assert_equal "$(head -n 1 "$rec")" "# lrupool record 1"
@@ -483,7 +494,7 @@ $(pane)"
 	grep -qE '^# end t=[0-9.]+$' "$rec" || fail "no end line: $(tail -n 3 "$rec")"
 	grep -qE '^M t=[0-9.]+ text=W allocates$' "$rec" || fail "no mark:
 $(cat "$rec")"
-	[ "$(grep -c '^T ' "$rec")" -ge 4 ] || fail "too few samples:
+	[ "$(grep -c '^T ' "$rec")" -ge 6 ] || fail "too few samples:
 $(cat "$rec")"
 	# The pool's life in the samples: nothing, 512 in use, 512 pooled.
 	grep -q '^T .* p\.pooled=0 p\.in_use=0 ' "$rec" || fail "no empty sample"
