@@ -5,7 +5,8 @@
 #   make              build lrupool.ko for the running kernel (KDIR=...)
 #   make install      install it for that kernel (modules_install)
 #   make clean
-#   make demo         boot a guest and walk through what lrupool does
+#   make demo         boot a guest and walk through what lrupool does;
+#                     draws the run into build/demo/ (tools/lrupool plot)
 #   make check        the test suite on every supported kernel
 #                     (KERNELS="6.1 6.12 7.2 7.3" narrows it)
 #   make check-debug  the suite, fault injection, fuzzing and stress on a

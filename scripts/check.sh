@@ -7,7 +7,8 @@
 #   1. install what is missing (scripts/setup.sh)
 #   2. style: checkpatch --strict and kernel-doc (scripts/style.sh)
 #   3. DKMS: dkms add/build for the host-installed kernels
-#   4. the harness's own tests on the host (test/host/)
+#   4. the harness's own tests on the host (test/host/), among them
+#      lrupool plot of a scenario that one guest records
 #   5. the bats suite in a QEMU guest per kernel (scripts/vmtest.sh test/),
 #      which also builds the module for each kernel with W=1; the guests
 #      run side by side (LRUPOOL_VM_JOBS, default 4)

@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo-guest.sh: the walk-through `make demo` runs inside a guest. Each step
-# prints the commands it runs and what to look at in their output.
+# prints the commands it runs and what to look at in their output, and
+# `lrupool status`, the cgroup tree with what each cgroup holds. The whole
+# run is sampled by `lrupool record`, whose recording is printed at the end
+# (from "# lrupool record" to "# end") for the host to draw.
 set -euo pipefail
 
 D=/sys/kernel/debug/lrupool
 CG=/sys/fs/cgroup
+REC=/tmp/lrupool-demo.rec
+rec_pid=
 
 say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; eval "$*"; }
@@ -20,7 +25,28 @@ as() {
 id_of() { stat -c %i "$CG/$1"; }
 stat_of() { grep "^$2 " "$CG/$1/memory.stat"; }
 
+# mark <text>: a labelled moment in the recording.
+mark() {
+	[ -z "$rec_pid" ] || lrupool mark "$REC" "$1"
+}
+
+# status: lrupool status, the tree by cgroup path.
+status() {
+	printf '$ lrupool status\n'
+	lrupool status
+}
+
+# stop_recording: end the recording (before rmmod: a read in flight would
+# keep the module busy).
+stop_recording() {
+	[ -n "$rec_pid" ] || return 0
+	kill "$rec_pid" 2>/dev/null || :
+	wait "$rec_pid" 2>/dev/null || :
+	rec_pid=
+}
+
 cleanup() {
+	stop_recording
 	rmdir "$CG/demo/app/worker" "$CG/demo/app" "$CG/demo/other" \
 		"$CG/demo" "$CG/gpu/A" "$CG/gpu/B" "$CG/gpu" 2>/dev/null || true
 	rmmod lrupool 2>/dev/null || true
@@ -32,6 +58,10 @@ run insmod "$LRUPOOL_KO"
 run ls -l "$D" "$D/objects"
 run head -n 12 "$D/README"
 run cat /sys/module/lrupool/parameters/fallback
+echo "lrupool record samples the pool from here on (every half second);"
+echo "the host draws the recording at the end."
+lrupool record "$REC" --interval 0.5 &
+rec_pid=$!
 
 say "Cgroups: demo/app/worker and demo/other; cgroup-ids are inode numbers"
 mkdir -p "$CG/demo"
@@ -45,6 +75,9 @@ as demo/app 'echo "2000 0" > '"$D/objects/add"
 as demo/other 'echo "500 1" > '"$D/objects/add"
 stat_of demo/app slab
 echo "-> demo/app's slab grew by about 2000 x $(awk '/object_size/ {print $2}' "$D/objects/stats") bytes"
+mark "objects added"
+status
+echo "-> the same by cgroup path: OBJECTS per cgroup, and MEMORY (memory.current)"
 
 say "count: one line per cgroup, one column per NUMA node"
 run cat "$D/objects/count"
@@ -57,6 +90,8 @@ as demo/app/worker 'echo "300 0" > '"$D/objects/take"
 run cat "$D/objects/count"
 run grep taken "$D/objects/stats"
 echo "-> 300 fewer under demo/app: taken_ancestor counts them"
+mark "worker takes"
+status
 
 say "reparenting: objects of a removed cgroup move to its parent"
 as demo/app/worker 'echo "100 0" > '"$D/objects/add"
@@ -69,15 +104,22 @@ done
 run cat "$D/objects/count"
 run grep -E "'nr_dying_(descendants|subsys_memory) '" "$CG/demo/app/cgroup.stat"
 echo "-> the worker's 100 objects are now demo/app's; no dying cgroup stays pinned"
+mark "worker removed"
+status
 
 say "reclaim in one cgroup frees only that cgroup's objects"
 run "echo 64M > $CG/demo/other/memory.reclaim || true"
 run cat "$D/objects/count"
 echo "-> demo/other's line is gone (or shorter); demo/app's is untouched"
+mark "reclaim in demo/other"
+status
 
 say "scan: run the shrinker once on one cgroup and node, as reclaim would"
 run "echo '$(id_of demo/app) 0 800' > $D/objects/scan"
 run cat "$D/objects/count"
+echo "-> lrupool scan does the same by path: lrupool scan --objects /demo/app 0 800"
+mark "scan demo/app"
+status
 
 say "bad input gets a clear errno"
 run "echo 'two 0' > $D/objects/add || true"
@@ -116,6 +158,7 @@ say "1. The top-level cgroup gpu starts with an empty pool"
 pcount
 pstats
 mem gpu
+status
 
 say "2. Child gpu/A allocates a 2 MiB write-combined buffer, then frees it"
 mkdir "$CG/gpu/A"
@@ -125,11 +168,17 @@ run cat "$P/buffers"
 pstats
 echo "-> miss=512: fresh pages, charged to gpu/A; caching_changes=512"
 mem gpu/A
+mark "gpu/A allocates"
+status
+echo "-> BUFFERS: gpu/A's 512 pages in a buffer"
 as gpu/A 'echo a1 > '"$P/free"
 pcount
 pstats
 mem gpu/A
 echo "-> the pages sit on gpu/A's list, still write-combined and charged to gpu/A"
+mark "gpu/A frees"
+status
+echo "-> WC: 512 pooled under gpu/A; POOL: the part of its memory.current they are"
 
 say "3. gpu/A is removed: the kernel moves its list and its charge to gpu"
 run rmdir "$CG/gpu/A"
@@ -142,6 +191,8 @@ pcount
 mem gpu
 run grep nr_dying_descendants "$CG/gpu/cgroup.stat"
 echo "-> gpu holds the pages and pays for them; no dying cgroup stays pinned"
+mark "gpu/A removed"
+status
 
 say "4. Child gpu/B allocates: it borrows its parent's pages (child to root)"
 mkdir "$CG/gpu/B"
@@ -154,11 +205,16 @@ mem gpu
 echo "-> hit_ancestor=512, no new miss, no caching change: borrowed 512 in"
 echo "   buffers. The pages stay charged to gpu, which made them: no exported"
 echo "   kernel function moves a charge, so gpu/B pays nothing for them."
+mark "gpu/B borrows"
+status
+echo "-> BORROWED: gpu/B's 512 pages came from gpu's list; gpu's MEMORY still counts them"
 
 say "5. gpu/B frees: the pages go back to the list of the memcg they are charged to"
 as gpu/B 'echo b1 > '"$P/free"
 pcount
 echo "-> gpu's line again, not gpu/B's"
+mark "gpu/B frees"
+status
 
 say "6. gpu/B asks for more than the pool holds: only then are pages allocated"
 as gpu/B 'echo "b2 1024 nid=0" > '"$P/alloc"
@@ -166,19 +222,33 @@ run cat "$P/buffers"
 pstats
 mem gpu/B
 echo "-> hit_ancestor +512 (gpu's chunk), miss +512: a fresh chunk charged to gpu/B"
+mark "gpu/B: 1024 pages"
+status
 as gpu/B 'echo b2 > '"$P/free"
 pcount
 echo "-> each chunk went back to the list of the memcg it is charged to"
+mark "gpu/B frees again"
+status
 
 say "scan: the shrinker on gpu/B frees gpu/B's pooled pages only (write-back first)"
-run "echo '$(id_of gpu/B) 0 512' > $P/scan"
+run lrupool scan --pages /gpu/B 0 512
+echo "-> the same as: echo '$(id_of gpu/B) 0 512' > $P/scan"
 pcount
 pstats
+mark "scan gpu/B"
+status
 
 say "drop_caches empties the pools; unloading frees whatever is left"
 run "echo 2 > /proc/sys/vm/drop_caches"
 run cat "$D/objects/stats"
 pstats
+mark "drop_caches"
+status
+sleep 1
+stop_recording
+echo
+echo "The recording of this run (the host draws it):"
+cat "$REC"
 run rmmod lrupool
 run "ls $D 2>&1 || true"
 echo

@@ -16,7 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_root
 
 HOST_PKGS=(qemu-system-x86 busybox-static bats bats-assert bats-file
-	bats-support dkms debootstrap cpio gzip kmod procps rsync shellcheck)
+	bats-support dkms debootstrap cpio gzip kmod procps rsync shellcheck
+	tmux jq gnuplot-nox)
 
 mirror() {
 	# The Debian mirror apt already uses, so that no other host is named.

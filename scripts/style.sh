@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # style.sh: checkpatch --strict and kernel-doc over the module's sources, and
-# the scripts through shellcheck.
+# the scripts (tools/lrupool too) through shellcheck.
 # checkpatch.pl comes from Debian's linux-source package, unpacked once into
 # $LRUPOOL_CACHE/checkpatch (never committed); kernel-doc from the installed
 # headers. Prints TAP, one test per check, and exits non-zero on a finding.
@@ -76,7 +76,8 @@ main() {
 		perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}"
 	local scripts=(scripts/*.sh test/lib/*.bash .ci/run)
 	local f
-	for f in scripts/bench test/lib/*.sh test/fixtures/splat-module/*.sh; do
+	for f in scripts/bench tools/lrupool test/lib/*.sh \
+		test/fixtures/splat-module/*.sh test/fixtures/lrupool-record/*.sh; do
 		[ -f "$f" ] && scripts+=("$f")
 	done
 	check "the scripts are shellcheck-clean" shellcheck -x "${scripts[@]}"

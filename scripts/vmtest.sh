@@ -77,7 +77,10 @@
 #   tools                 busybox applets, bash, bats with bats-support,
 #                         bats-assert and bats-file (bats_load_library),
 #                         kmod (insmod, rmmod, lsmod, modinfo), procps (ps,
-#                         pkill; bats's per-test timeout needs them)
+#                         pkill; bats's per-test timeout needs them), tmux
+#                         (with the host's terminfo and C.UTF-8 locale),
+#                         jq, setpriv, and
+#                         tools/lrupool as /usr/bin/lrupool
 # Kernel command line: console=ttyS0 panic=-1 slub_debug=FZPU,lrupool*
 # page_poison=1 log_buf_len=4M no_timer_check (a guest starved of host CPU
 # while it boots fails the IO-APIC timer check and panics), and QEMU runs
@@ -245,8 +248,10 @@ build_base() {
 			ln -sf ../bin/kmod "$root/usr/sbin/$cmd"
 		done
 	fi
-	# bats's per-test timeout needs ps -ef with a PPID column, or pkill.
-	for cmd in ps pkill pgrep; do
+	# bats's per-test timeout needs ps -ef with a PPID column, or pkill;
+	# the tests of tools/lrupool drive it under tmux, parse its JSON with
+	# jq and run it as another user with setpriv.
+	for cmd in ps pkill pgrep tmux jq setpriv; do
 		kbin=$(command -v "$cmd") || continue
 		[ "$(readlink -f "$kbin")" = "$(readlink -f "$(command -v busybox)")" ] &&
 			continue
@@ -270,6 +275,15 @@ build_base() {
 	done
 	tar -C / -cf - usr/bin/bats usr/libexec/bats-core usr/lib/bats-core \
 		usr/lib/bats | tar -C "$root" -xf -
+
+	# tmux looks up the terminal types of its panes, and needs a UTF-8
+	# locale (it asks for C.UTF-8).
+	for d in /lib/terminfo /usr/share/terminfo/t /usr/lib/locale/C.utf8; do
+		[ -d "$d" ] || continue
+		mkdir -p "$root$d"
+		cp -a "$d/." "$root$d/"
+	done
+	install -m 0755 "$top/tools/lrupool" "$root/usr/bin/lrupool"
 
 	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
