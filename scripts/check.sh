@@ -12,8 +12,10 @@
 #   5. the bats suite in a QEMU guest per kernel (scripts/vmtest.sh test/),
 #      which also builds the module for each kernel with W=1; the guests
 #      run side by side (LRUPOOL_VM_JOBS, default 4)
+#   6. the configurations outside the defaults, a guest per kernel each:
+#      kmem accounting off (cgroup.memory=nokmem, test/nokmem/)
 #
-# KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3 and 5.
+# KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5 and 6.
 #
 # The debug lane (--debug), on the KASAN/kmemleak/lockdep kernel that
 # scripts/debug-kernel.sh builds once and caches (the first build takes
@@ -187,6 +189,8 @@ else
 	step harness bats --formatter tap "$top/test/host"
 	step guests bash "$here/vmtest.sh" -j "$VM_JOBS" -t "$VM_TIMEOUT" \
 		"$top/test"
+	step nokmem bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
+		--append cgroup.memory=nokmem "$top/test/nokmem"
 fi
 
 line="$passed passed, $failed failed"
