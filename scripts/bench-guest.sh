@@ -242,7 +242,7 @@ cpu_busy() {
 	sleep 1
 	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
 	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
-		t = y[2] - x[2]; print t > 0 ? int(100 * (y[1] - x[1]) / t) : 0 }'
+		t = y[2] - x[2]; print (t > 0 ? int(100 * (y[1] - x[1]) / t) : 0) }'
 }
 
 # settle: wait, at most 30 s, until the kernel's own work after a set-up

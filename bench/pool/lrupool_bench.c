@@ -9,8 +9,9 @@
  *
  * A run is one line written to the file, "<case> [<key>=<value> ...]". It
  * runs in the writing task, for the writer's memcg, on the node of the CPU
- * the writer is on when it writes (pin the writer, e.g. with taskset), and
- * the write returns when the run is over. Reading the file gives the
+ * the writer is on when it writes (the nearest node with memory, if that
+ * one has none; pin the writer, e.g. with taskset), and the write returns
+ * when the run is over. Reading the file gives the
  * figures of the last run that succeeded, one line each:
  *
  *	<figure> <key>=<value> ... rounds=R pages=P median=M min=m max=x
