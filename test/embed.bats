@@ -174,3 +174,42 @@ assert_last() {
 	[ -n "$before" ]
 	lp_assert_clean_kernel
 }
+
+# pinned_offline: the memcg the fixture pins has gone offline.
+pinned_offline() {
+	lp_write "$EMBED/cmd" pinned && [ "$(cat "$EMBED/last")" = "pinned online 0" ]
+}
+
+@test "embed: a taker whose memcg went offline starts at its nearest online ancestor, on every kernel" {
+	lp_cg_create P
+	# P pools 64 wc pages, then gets a child C, which a driver's object
+	# holds (pin) across C's removal.
+	embed_cmd P "alloc 0 64 wc 0"
+	embed_cmd P "free 0"
+	lp_cg_create P/C
+	lp_write "$EMBED/cmd" "pin $(lp_cg_id P/C)"
+	rmdir "$(lp_cg_dir P/C)"
+	lp_wait_until 30 eval '[ "$(lp_cg_stat P nr_dying_descendants)" = 1 ]' ||
+		fail "C is not dying: $(cat "$(lp_cg_dir P)/cgroup.stat")"
+	lp_wait_until 30 pinned_offline || fail "C's memcg stays online"
+
+	# Its own list went to P with its charge: what it takes is P's.
+	lp_write "$EMBED/cmd" "palloc 1 64 wc 0"
+	assert_last 64 64
+	assert_estat hit_local 0
+	assert_estat hit_ancestor 64
+	lp_write "$EMBED/cmd" "free 1"
+	# With its own list only, an offline memcg has nothing to take.
+	lp_write "$EMBED/cmd" "fallback none"
+	lp_write "$EMBED/cmd" "palloc 1 64 wc 0"
+	assert_last 64 0
+	assert_estat hit_local 0
+	assert_estat miss 128
+	lp_write "$EMBED/cmd" "free 1"
+	lp_write "$EMBED/cmd" "fallback ancestors"
+
+	lp_write "$EMBED/cmd" unpin
+	lp_wait_until 60 eval '[ "$(lp_cg_stat P nr_dying_descendants)" = 0 ]' ||
+		fail "C stays dying after unpin: $(cat "$(lp_cg_dir P)/cgroup.stat")"
+	lp_assert_clean_kernel
+}
