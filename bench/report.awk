@@ -204,6 +204,10 @@ END {
 		printf "Host: %s CPUs, load average before the run %s, after %s\n",
 			meta["host_cpus"], meta["host_load_before"],
 			meta["host_load_after"] > table
+	if (meta["clock"] ~ /^icount/)
+		print "Clock: guest instructions (QEMU -icount, " substr(meta["clock"], 8) ": 1 ns a guest instruction)" > table
+	else if (meta["clock"] == "wall")
+		print "Clock: the host's wall clock" > table
 	if (meta["quick"] == 1)
 		print "QUICK RUN: a smoke test, the figures are not comparable" > table
 	print "Figures: ns per page; median, fastest and slowest of the rounds; * marks a" > table
