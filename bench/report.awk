@@ -240,7 +240,7 @@ END {
 		}
 	}
 
-	printf "\n%-70s %8s %10s %6s %4s\n", "Targets (issue 6)", "value",
+	printf "\n%-70s %8s %10s %6s %4s\n", "Targets", "value",
 		"(medians)", "goal", "met" > table
 	for (i = 1; i <= nr; i++) {
 		if (rsect[i] != "targets")
@@ -274,12 +274,13 @@ END {
 		if (rsect[i] != "ttm")
 			continue
 		if (!hdr++)
-			printf "\n%-50s %10s %10s %12s %10s\n", "lrupool and DRM TTM (ns per page, fastest round)",
-				"lrupool", "TTM", "lrupool/TTM", "(medians)" > table
+			printf "\n%-50s %10s %10s %12s %10s %5s\n", "lrupool and DRM TTM (ns per page, fastest round)",
+				"lrupool", "TTM", "lrupool/TTM", "(medians)", "<=1" > table
 		label = rlabel[i]
 		sub(/^lrupool\/TTM, /, "", label)
-		printf "  %-48s %10s %10s %12.2f %10s\n", label, fmt(value(rnum[i])),
-			fmt(value(rden[i])), rval[i], sprintf("(%.2f)", rvalm[i]) > table
+		printf "  %-48s %10s %10s %12.3f %10s %5s\n", label, fmt(value(rnum[i])),
+			fmt(value(rden[i])), rval[i], sprintf("(%.3f)", rvalm[i]),
+			(rgoal[i] == "" ? "" : (meets(rval[i], rgoal[i]) ? "yes" : "NO")) > table
 	}
 	if (nmem) {
 		printf "\nMemory (measured in the memcg's memory.stat and in /proc/meminfo)\n" > table
