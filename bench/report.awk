@@ -204,6 +204,10 @@ END {
 		printf "Host: %s CPUs, load average before the run %s, after %s\n",
 			meta["host_cpus"], meta["host_load_before"],
 			meta["host_load_after"] > table
+	if (meta["clock"] ~ /^icount/)
+		print "Clock: guest instructions (QEMU -icount, " substr(meta["clock"], 8) ": 1 ns a guest instruction)" > table
+	else if (meta["clock"] == "wall")
+		print "Clock: the host's wall clock" > table
 	if (meta["quick"] == 1)
 		print "QUICK RUN: a smoke test, the figures are not comparable" > table
 	print "Figures: ns per page; median, fastest and slowest of the rounds; * marks a" > table
@@ -236,7 +240,7 @@ END {
 		}
 	}
 
-	printf "\n%-70s %8s %10s %6s %4s\n", "Targets (issue 6)", "value",
+	printf "\n%-70s %8s %10s %6s %4s\n", "Targets", "value",
 		"(medians)", "goal", "met" > table
 	for (i = 1; i <= nr; i++) {
 		if (rsect[i] != "targets")
@@ -270,12 +274,13 @@ END {
 		if (rsect[i] != "ttm")
 			continue
 		if (!hdr++)
-			printf "\n%-50s %10s %10s %12s %10s\n", "lrupool and DRM TTM (ns per page, fastest round)",
-				"lrupool", "TTM", "lrupool/TTM", "(medians)" > table
+			printf "\n%-50s %10s %10s %12s %10s %5s\n", "lrupool and DRM TTM (ns per page, fastest round)",
+				"lrupool", "TTM", "lrupool/TTM", "(medians)", "<=1" > table
 		label = rlabel[i]
 		sub(/^lrupool\/TTM, /, "", label)
-		printf "  %-48s %10s %10s %12.2f %10s\n", label, fmt(value(rnum[i])),
-			fmt(value(rden[i])), rval[i], sprintf("(%.2f)", rvalm[i]) > table
+		printf "  %-48s %10s %10s %12.3f %10s %5s\n", label, fmt(value(rnum[i])),
+			fmt(value(rden[i])), rval[i], sprintf("(%.3f)", rvalm[i]),
+			(rgoal[i] == "" ? "" : (meets(rval[i], rgoal[i]) ? "yes" : "NO")) > table
 	}
 	if (nmem) {
 		printf "\nMemory (measured in the memcg's memory.stat and in /proc/meminfo)\n" > table

@@ -51,6 +51,11 @@
 #                         (default: $LRUPOOL_VM_MEMORY, else 2048)
 #   --append "ARGS"       append to the kernel command line (also
 #                         $LRUPOOL_CMDLINE), e.g. kfence.sample_interval=10
+#   --icount SHIFT        count instructions as the guest's clock: QEMU's
+#                         -icount shift=SHIFT,sleep=off with one TCG thread
+#                         (2^SHIFT ns an instruction; the same code gives
+#                         the same times every run); default
+#                         $LRUPOOL_VM_ICOUNT, else off
 #   --console             copy the guest console to stderr as it runs
 #   --keep                keep the work directory (its path goes to stderr)
 #   -h, --help            print this text
@@ -122,6 +127,7 @@ keep=
 files=
 memory=${LRUPOOL_VM_MEMORY:-2048}
 jobs=${LRUPOOL_VM_JOBS:-1}
+icount=${LRUPOOL_VM_ICOUNT:-}
 guest_env=()
 args=()
 
@@ -141,6 +147,7 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage_error "$1 needs NAME=VALUE"
 		[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "bad --env '$2' (NAME=VALUE)"
 		guest_env+=("$2"); shift 2 ;;
+	--icount) [ $# -ge 2 ] || usage_error "$1 needs a value"; icount=$2; shift 2 ;;
 	--console) show_console=1; shift ;;
 	--keep) keep=1; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -158,6 +165,11 @@ fi
 if ! is_uint "$jobs" || [ "$jobs" -eq 0 ]; then
 	usage_error "bad number of jobs '$jobs'"
 fi
+if [ -n "$icount" ] && { ! is_uint "$icount" || [ "$icount" -gt 10 ]; }; then
+	usage_error "bad icount shift '$icount' (0 to 10)"
+fi
+accel=(-accel tcg)
+[ -z "$icount" ] || accel=(-accel "tcg,thread=single" -icount "shift=$icount,sleep=off")
 if ! is_uint "$memory" || [ "$memory" -lt 512 ] || [ $((memory % 2)) -ne 0 ]; then
 	usage_error "bad memory size '$memory' (an even number of MB, at least 512)"
 fi
@@ -479,7 +491,7 @@ test_kernel() {
 	# NUMA node, the kernel WARNs at boot (topology_sane(), "llc-sibling
 	# ... is not on the same node").
 	timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-		-nodefaults -accel tcg -smp 2,sockets=2,cores=1,threads=1 \
+		-nodefaults "${accel[@]}" -smp 2,sockets=2,cores=1,threads=1 \
 		-m "${memory}M" \
 		-object memory-backend-ram,id=m0,size=$((memory / 2))M \
 		-object memory-backend-ram,id=m1,size=$((memory / 2))M \
