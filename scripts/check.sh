@@ -13,7 +13,9 @@
 #      which also builds the module for each kernel with W=1; the guests
 #      run side by side (LRUPOOL_VM_JOBS, default 4)
 #   6. the configurations outside the defaults, a guest per kernel each:
-#      kmem accounting off (cgroup.memory=nokmem, test/nokmem/)
+#      kmem accounting off (cgroup.memory=nokmem, test/nokmem/), and a
+#      NUMA node with a CPU and no memory (vmtest.sh --topology
+#      cpu-only-node, test/cpu-only-node/)
 #
 # KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5 and 6.
 #
@@ -191,6 +193,8 @@ else
 		"$top/test"
 	step nokmem bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
 		--append cgroup.memory=nokmem "$top/test/nokmem"
+	step cpu-only-node bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
+		--topology cpu-only-node "$top/test/cpu-only-node"
 fi
 
 line="$passed passed, $failed failed"
