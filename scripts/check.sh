@@ -13,9 +13,15 @@
 #      which also builds the module for each kernel with W=1; the guests
 #      run side by side (LRUPOOL_VM_JOBS, default 4)
 #   6. the configurations outside the defaults, a guest per kernel each:
-#      kmem accounting off (cgroup.memory=nokmem, test/nokmem/)
+#      kmem accounting off (cgroup.memory=nokmem, test/nokmem/), and a
+#      NUMA node with a CPU and no memory (vmtest.sh --topology
+#      cpu-only-node, test/cpu-only-node/)
+#   7. when 6.12 is among KERNELS, a 6.12 guest of 3 GiB with
+#      watchdog_thresh=3 whose pool holds most of its memory (test/huge/):
+#      drop_caches, a release past the limit and rmmod over 2 GiB pooled
+#      without a soft lockup or an RCU stall
 #
-# KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5 and 6.
+# KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5, 6 and 7.
 #
 # The debug lane (--debug), on the KASAN/kmemleak/lockdep kernel that
 # scripts/debug-kernel.sh builds once and caches (the first build takes
@@ -191,6 +197,14 @@ else
 		"$top/test"
 	step nokmem bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
 		--append cgroup.memory=nokmem "$top/test/nokmem"
+	step cpu-only-node bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
+		--topology cpu-only-node "$top/test/cpu-only-node"
+	case " $KERNELS " in
+	*" 6.12 "*)
+		step huge bash "$here/vmtest.sh" -k 6.12 -t 900 --no-build \
+			--memory 3072 --append watchdog_thresh=3 "$top/test/huge"
+		;;
+	esac
 fi
 
 line="$passed passed, $failed failed"

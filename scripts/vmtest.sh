@@ -8,7 +8,7 @@
 # test/host/ and test/fixtures/ are not part of it) in a QEMU guest, once per
 # kernel. For each kernel: build lrupool.ko with scripts/build.sh, build an
 # initramfs from host files, boot QEMU (TCG, 2 CPUs, 2 NUMA nodes of 1G
-# by default),
+# by default; see --topology),
 # run `bats --formatter tap` on the directories, unload lrupool if the suite
 # left it loaded, then check the guest's dmesg and taint with
 # scripts/splat-check.sh.
@@ -48,7 +48,12 @@
 #   --env NAME=VALUE      export NAME=VALUE to the suite or script in the
 #                         guest (repeatable)
 #   --memory MB           guest memory, split over its two NUMA nodes
-#                         (default: $LRUPOOL_VM_MEMORY, else 2048)
+#                         with memory (default: $LRUPOOL_VM_MEMORY, else 2048)
+#   --topology NAME       the guest's CPUs and NUMA nodes: two-nodes (the
+#                         default: 2 CPUs, node 0 with CPU 0 and node 1 with
+#                         CPU 1, half the memory each) or cpu-only-node
+#                         (3 CPUs: the same two nodes and a node 2 holding
+#                         CPU 2 and no memory)
 #   --append "ARGS"       append to the kernel command line (also
 #                         $LRUPOOL_CMDLINE), e.g. kfence.sample_interval=10
 #   --icount SHIFT        count instructions as the guest's clock: QEMU's
@@ -122,6 +127,7 @@ build=1
 module=1
 script=
 append=${LRUPOOL_CMDLINE:-}
+topology=two-nodes
 show_console=
 keep=
 files=
@@ -143,6 +149,7 @@ while [ $# -gt 0 ]; do
 	--append) [ $# -ge 2 ] || usage_error "$1 needs a value"; append="${append:+$append }$2"; shift 2 ;;
 	--files) [ $# -ge 2 ] || usage_error "$1 needs a directory"; files=$2; shift 2 ;;
 	--memory) [ $# -ge 2 ] || usage_error "$1 needs a value"; memory=$2; shift 2 ;;
+	--topology) [ $# -ge 2 ] || usage_error "$1 needs a value"; topology=$2; shift 2 ;;
 	--env)
 		[ $# -ge 2 ] || usage_error "$1 needs NAME=VALUE"
 		[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "bad --env '$2' (NAME=VALUE)"
@@ -173,6 +180,10 @@ accel=(-accel tcg)
 if ! is_uint "$memory" || [ "$memory" -lt 512 ] || [ $((memory % 2)) -ne 0 ]; then
 	usage_error "bad memory size '$memory' (an even number of MB, at least 512)"
 fi
+case $topology in
+two-nodes | cpu-only-node) ;;
+*) usage_error "unknown topology '$topology' (two-nodes, cpu-only-node)" ;;
+esac
 [ -z "$files" ] || [ -d "$files" ] || usage_error "no such directory: $files"
 read -r -a kernel_list <<<"$kernels"
 [ ${#kernel_list[@]} -gt 0 ] || usage_error "no kernel given"
@@ -487,16 +498,17 @@ test_kernel() {
 
 	: >"$kdir/console"
 	: >"$kdir/results"
-	# One socket per CPU: with both CPUs in one socket, each on its own
+	# One socket per CPU: with two CPUs in one socket, each on its own
 	# NUMA node, the kernel WARNs at boot (topology_sane(), "llc-sibling
 	# ... is not on the same node").
 	timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-		-nodefaults "${accel[@]}" -smp 2,sockets=2,cores=1,threads=1 \
+		-nodefaults "${accel[@]}" "${topology_args[@]}" \
 		-m "${memory}M" \
 		-object memory-backend-ram,id=m0,size=$((memory / 2))M \
 		-object memory-backend-ram,id=m1,size=$((memory / 2))M \
 		-numa node,nodeid=0,cpus=0,memdev=m0 \
 		-numa node,nodeid=1,cpus=1,memdev=m1 \
+		"${cpu_only_node[@]}" \
 		-kernel "$img" -initrd "$kdir/initrd" \
 		-append "$CMDLINE_BASE${append:+ $append}" \
 		-display none -monitor none \
@@ -657,6 +669,18 @@ run_parallel() {
 		done
 	done
 }
+
+# The CPUs, and the NUMA nodes beyond the two with memory.
+case $topology in
+two-nodes)
+	topology_args=(-smp "2,sockets=2,cores=1,threads=1")
+	cpu_only_node=()
+	;;
+cpu-only-node)
+	topology_args=(-smp "3,sockets=3,cores=1,threads=1")
+	cpu_only_node=(-numa "node,nodeid=2,cpus=2")
+	;;
+esac
 
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 mark="##lrupool-$nonce##"

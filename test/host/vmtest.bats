@@ -23,6 +23,9 @@ setup() {
 	assert_failure 2
 	run "$VMTEST" --timeout 0 "$FIXTURES/vm-failing"
 	assert_failure 2
+	run "$VMTEST" --topology one-node "$FIXTURES/vm-failing"
+	assert_failure 2
+	assert_output --partial "unknown topology 'one-node'"
 }
 
 @test "harness: vmtest.sh --help documents the options" {
@@ -31,6 +34,7 @@ setup() {
 	assert_line --partial 'vmtest.sh [options] [DIR...]'
 	assert_line --partial '--script FILE'
 	assert_line --partial 'LRUPOOL_VM_TIMEOUT'
+	assert_line --partial '--topology NAME'
 }
 
 @test "harness: a passing suite on 6.1 passes, in the guest layout the suite relies on" {
@@ -95,12 +99,21 @@ setup() {
 	assert_success
 	assert_line 'env: a b'
 	assert_line 'files: one two'
+	assert_line 'nodes: 0-1, with memory 0-1, 2 CPUs'
 	# MemTotal is what is left after the kernel's own reservations.
 	assert_line --regexp '^memory: (9[0-9][0-9]|10[0-2][0-9]) MB$'
 	run "$VMTEST" --env 'no equals sign' --script "$FIXTURES/vm-script/hello.sh"
 	assert_failure 2
 	run "$VMTEST" --memory 1023 --script "$FIXTURES/vm-script/hello.sh"
 	assert_failure 2
+}
+
+@test "harness: --topology cpu-only-node adds a node with a CPU and no memory" {
+	run "$VMTEST" -k 6.1 --no-module --topology cpu-only-node \
+		--script "$FIXTURES/vm-script/hello.sh" 0
+	assert_success
+	assert_line 'nodes: 0-2, with memory 0-1, 3 CPUs'
+	refute_line --partial 'FAIL'
 }
 
 @test "harness: -j runs kernels at once, prints each whole and in order, sums" {
