@@ -170,7 +170,7 @@ static int lrupool_parse_count_nid(const char __user *ubuf, size_t len,
 		return err;
 	if (argc < 2) {
 		/* The writer's node, or its nearest with memory. */
-		*nid = numa_mem_id();
+		*nid = lrupool_mem_node(numa_node_id());
 		return 0;
 	}
 	return lrupool_parse_nid(argv[1], nid);
@@ -423,7 +423,7 @@ static ssize_t lrupool_pages_alloc_write(struct file *file,
 	struct lrupool_alloc_args args = {
 		.caching = LRUPOOL_CACHING_WC,
 		.order = LRUPOOL_PAGES_MAX_ORDER,
-		.nid = numa_mem_id(),
+		.nid = lrupool_mem_node(numa_node_id()),
 	};
 	char buf[LRUPOOL_CMD_MAX], *argv[5];
 	struct mem_cgroup *memcg;

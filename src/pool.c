@@ -31,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 
 #include <lrupool/pool.h>
 
@@ -278,6 +279,27 @@ unsigned long lrupool_drain(struct lrupool *pool)
 	return freed;
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_drain, LRUPOOL_NS);
+
+int lrupool_mem_node(int nid)
+{
+	int n, best = NUMA_NO_NODE, dist, best_dist = INT_MAX;
+
+	/*
+	 * numa_mem_id() would say it, but kernels without
+	 * CONFIG_HAVE_MEMORYLESS_NODES (x86) make it numa_node_id().
+	 */
+	if (node_state(nid, N_MEMORY))
+		return nid;
+	for_each_node_state(n, N_MEMORY) {
+		dist = node_distance(nid, n);
+		if (dist < best_dist) {
+			best_dist = dist;
+			best = n;
+		}
+	}
+	return best;
+}
+EXPORT_SYMBOL_NS_GPL(lrupool_mem_node, LRUPOOL_NS);
 
 bool lrupool_memcg_aware(struct lrupool *pool)
 {

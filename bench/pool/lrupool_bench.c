@@ -1213,7 +1213,7 @@ static int lrupool_bench_start(struct lrupool_bench *b)
 		goto out_free;
 	b->memcg = lrupool_memcg_get_current();
 	/* The writer's node, or the nearest with memory. */
-	b->nid = numa_mem_id();
+	b->nid = lrupool_mem_node(numa_node_id());
 	err = lrupool_bench_case(b);
 	mem_cgroup_put(b->memcg);
 	lrupool_bench_last.len = 0;

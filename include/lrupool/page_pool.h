@@ -17,7 +17,8 @@
  *	memcg = lrupool_memcg_get_current();
  *	err = lrupool_page_pool_alloc(&dev->pool, &bo->pages, memcg, nr,
  *				      LRUPOOL_CACHING_WC,
- *				      LRUPOOL_PAGES_MAX_ORDER, numa_mem_id());
+ *				      LRUPOOL_PAGES_MAX_ORDER,
+ *				      lrupool_mem_node(numa_node_id()));
  *	mem_cgroup_put(memcg);
  *	...use bo->pages (lrupool_pages_for_each_chunk())...
  *	lrupool_page_pool_free(&dev->pool, &bo->pages);

@@ -296,6 +296,20 @@ unsigned long lrupool_shrink(struct lrupool *const *pools,
 unsigned long lrupool_drain(struct lrupool *pool);
 
 /**
+ * lrupool_mem_node() - the node with memory nearest to @nid
+ * @nid: a node, e.g. numa_node_id() of the calling CPU
+ *
+ * The node to allocate on for a caller on @nid: @nid itself if it has
+ * memory, otherwise the nearest node that has (a CPU-only node's). Not
+ * numa_mem_id(), which is numa_node_id() on kernels without
+ * CONFIG_HAVE_MEMORYLESS_NODES, x86 among them.
+ *
+ * Context: any context.
+ * Return: the node, or %NUMA_NO_NODE if no node has memory.
+ */
+int lrupool_mem_node(int nid);
+
+/**
  * lrupool_memcg_aware() - does @pool keep a list per memcg?
  * @pool: an initialised pool
  *
