@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What lrupool.ko's own files share: the page pools' module-wide set-up
- * (library), and the control plane on top of the library: the module
+ * What lrupool.ko's control plane shares, on top of the library: the module
  * parameters, the named buffers on the module's page-pool instance, the
  * generic-objects pool and the debugfs files. The library's API is
  * include/lrupool/.
@@ -14,11 +13,9 @@
 #include <lrupool/page_pool.h>
 #include <lrupool/pool.h>
 
-struct mem_cgroup;
+#include "page_pool_mgr.h"
 
-/* page_pool.c: what every page-pool instance shares */
-int lrupool_page_pool_mgr_init(void);
-void lrupool_page_pool_mgr_fini(void);
+struct mem_cgroup;
 
 /* main.c: module parameters, read with READ_ONCE() by the control plane */
 extern int lrupool_fallback;			/* enum lrupool_fallback */

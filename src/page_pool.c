@@ -70,7 +70,7 @@
 #include <lrupool/page_pool.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "page_pool_mgr.h"
 
 /* Descriptors: charged; fail rather than OOM-kill or warn. */
 #define LRUPOOL_META_GFP \

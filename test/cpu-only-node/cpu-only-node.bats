@@ -14,17 +14,6 @@ load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/pages"
 EINVAL='Invalid argument'
 NODE_SYS=/sys/devices/system/node
 
-# in_list <n> <list>: whether n is in a sysfs list such as "0-1,3".
-in_list() {
-	local n=$1 r lo hi
-
-	for r in ${2//,/ }; do
-		lo=${r%-*} hi=${r#*-}
-		[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] && return 0
-	done
-	return 1
-}
-
 setup() {
 	[ -d "$NODE_SYS/node2" ] ||
 		fail "this guest has no node 2: boot it with vmtest.sh --topology cpu-only-node"
@@ -36,11 +25,11 @@ teardown() {
 }
 
 @test "cpu-only-node: node 2 is online with CPU 2 and no memory" {
-	in_list 2 "$(cat "$NODE_SYS/online")" || fail "node 2 is not online: $(cat "$NODE_SYS/online")"
-	in_list 2 "$(cat "$NODE_SYS/has_cpu")" || fail "has_cpu: $(cat "$NODE_SYS/has_cpu")"
-	! in_list 2 "$(cat "$NODE_SYS/has_memory")" ||
+	lp_in_list 2 "$(cat "$NODE_SYS/online")" || fail "node 2 is not online: $(cat "$NODE_SYS/online")"
+	lp_in_list 2 "$(cat "$NODE_SYS/has_cpu")" || fail "has_cpu: $(cat "$NODE_SYS/has_cpu")"
+	! lp_in_list 2 "$(cat "$NODE_SYS/has_memory")" ||
 		fail "node 2 has memory: has_memory is $(cat "$NODE_SYS/has_memory")"
-	in_list 0 "$(cat "$NODE_SYS/has_memory")" && in_list 1 "$(cat "$NODE_SYS/has_memory")" ||
+	lp_in_list 0 "$(cat "$NODE_SYS/has_memory")" && lp_in_list 1 "$(cat "$NODE_SYS/has_memory")" ||
 		fail "has_memory: $(cat "$NODE_SYS/has_memory"), expected nodes 0 and 1"
 	assert_equal "$(cat "$NODE_SYS/node2/cpulist")" 2
 	# A writer can be pinned there.

@@ -13,16 +13,6 @@ load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/pages"
 
 NODE_SYS=/sys/devices/system/node
 
-in_list() {
-	local n=$1 r lo hi
-
-	for r in ${2//,/ }; do
-		lo=${r%-*} hi=${r#*-}
-		[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] && return 0
-	done
-	return 1
-}
-
 setup() {
 	lp_setup
 }
@@ -49,7 +39,7 @@ objects_node_of() {
 	LP_CPU=2 lp_add A 300
 	nid=$(objects_node_of "$idA") ||
 		fail "A's objects are not on one node: $(lp_count_line "$idA")"
-	in_list "$nid" "$(cat "$NODE_SYS/has_memory")" ||
+	lp_in_list "$nid" "$(cat "$NODE_SYS/has_memory")" ||
 		fail "A's objects are on node $nid, which has no memory"
 	want=(0 0 0)
 	want[nid]=300

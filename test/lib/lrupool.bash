@@ -295,6 +295,18 @@ lp_cpu_of_node() {
 	echo "${list%%-*}"
 }
 
+# lp_in_list <n> <list>: whether n is in a sysfs node or CPU list such as
+# "0-1,3".
+lp_in_list() {
+	local n=$1 r lo hi
+
+	for r in ${2//,/ }; do
+		lo=${r%-*} hi=${r#*-}
+		[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] && return 0
+	done
+	return 1
+}
+
 lp_need_two_nodes() {
 	local n
 
