@@ -89,8 +89,10 @@
 #                         kmod (insmod, rmmod, lsmod, modinfo), procps (ps,
 #                         pkill; bats's per-test timeout needs them), tmux
 #                         (with the host's terminfo and C.UTF-8 locale),
-#                         jq, setpriv, and
-#                         tools/lrupool as /usr/bin/lrupool
+#                         jq, setpriv,
+#                         tools/lrupool as /usr/bin/lrupool, and the static
+#                         programs scripts/build-user.sh builds (tools/*.c,
+#                         test/fixtures/user/*.c) in /usr/bin
 # Kernel command line: console=ttyS0 panic=-1 slub_debug=FZPU,lrupool*
 # page_poison=1 log_buf_len=4M no_timer_check (a guest starved of host CPU
 # while it boots fails the IO-APIC timer check and panics), and QEMU runs
@@ -307,6 +309,12 @@ build_base() {
 		cp -a "$d/." "$root$d/"
 	done
 	install -m 0755 "$top/tools/lrupool" "$root/usr/bin/lrupool"
+	# The static user programs (tools/*.c, test/fixtures/user/*.c).
+	cmd=$("$here/build-user.sh" "$work/user") ||
+		die "the user programs do not build"
+	for cmd in $cmd; do
+		install -m 0755 "$cmd" "$root/usr/bin/$(basename "$cmd")"
+	done
 
 	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
