@@ -51,22 +51,58 @@
  * TTM does. The node variant: the lruvec one warns for a memcg-charged
  * page until memcg tracks these items. Elsewhere there is nothing to count.
  */
+/*
+ * A call sums its changes in a struct compat_gpu_delta while they are for
+ * one node (compat_gpu_delta_add()) and applies them with
+ * compat_gpu_delta_flush(): one update of each counter per node and call,
+ * not one per chunk, as an allocation's chunks are all on one node.
+ */
 #ifdef HAVE_NR_GPU_ACTIVE
-static inline void compat_mod_gpu_active(struct page *page, long nr)
+struct compat_gpu_delta {
+	struct pglist_data *pgdat;
+	long active;
+	long reclaim;
+};
+
+#define COMPAT_GPU_DELTA_INIT	{ .pgdat = NULL }
+
+static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
 {
-	mod_node_page_state(page_pgdat(page), NR_GPU_ACTIVE, nr);
+	if (d->active)
+		mod_node_page_state(d->pgdat, NR_GPU_ACTIVE, d->active);
+	if (d->reclaim)
+		mod_node_page_state(d->pgdat, NR_GPU_RECLAIM, d->reclaim);
+	d->active = 0;
+	d->reclaim = 0;
 }
 
-static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
+					struct page *page, long active,
+					long reclaim)
 {
-	mod_node_page_state(page_pgdat(page), NR_GPU_RECLAIM, nr);
+	struct pglist_data *pgdat = page_pgdat(page);
+
+	if (d->pgdat != pgdat) {
+		if (d->pgdat)
+			compat_gpu_delta_flush(d);
+		d->pgdat = pgdat;
+	}
+	d->active += active;
+	d->reclaim += reclaim;
 }
 #else
-static inline void compat_mod_gpu_active(struct page *page, long nr)
+struct compat_gpu_delta {
+};
+
+#define COMPAT_GPU_DELTA_INIT	{ }
+
+static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
 {
 }
 
-static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
+					struct page *page, long active,
+					long reclaim)
 {
 }
 #endif
