@@ -209,6 +209,29 @@ static inline bool list_lru_add_obj(struct list_lru *lru,
 #endif
 
 /*
+ * HAVE_LIST_LRU_ADD_MEMCG: list_lru_add() takes the node and the memcg of
+ * the list and is exported (6.8-6.12, 7.1+; 6.13-7.0 declare it without
+ * exporting it). A caller that knows the memcg an object is charged to
+ * saves list_lru_add_obj()'s lookup of it. Elsewhere the address-derived
+ * form, which finds the same list.
+ */
+#ifdef HAVE_LIST_LRU_ADD_MEMCG
+static inline bool compat_list_lru_add(struct list_lru *lru,
+				       struct list_head *item, int nid,
+				       struct mem_cgroup *memcg)
+{
+	return list_lru_add(lru, item, nid, memcg);
+}
+#else
+static inline bool compat_list_lru_add(struct list_lru *lru,
+				       struct list_head *item, int nid,
+				       struct mem_cgroup *memcg)
+{
+	return list_lru_add_obj(lru, item);
+}
+#endif
+
+/*
  * HAVE_LIST_LRU_WALK_CB_LOCK (before 6.13): walk callbacks received the
  * list's spinlock. Declare callbacks as
  * "static enum lru_status fn(LRUPOOL_WALK_CB_ARGS)" and use item, list and

@@ -23,7 +23,8 @@
  * the list a chunk joins, so a chunk always returns to the list of the
  * memcg its pages are charged to, and when a cgroup is removed the kernel
  * moves descriptor, list entry and the pages' charge to the parent
- * together. The charge model and the one place a charge would move:
+ * together. (A give names that list from the pages' charge, which is the
+ * descriptor's and cheaper to read: lrupool_chunk_give().) The charge model and the one place a charge would move:
  * lrupool_chunk_borrow(). The descriptor is a list link and a page
  * pointer; the chunk's order and caching live in its first page's
  * page_private(), where TTM keeps the order.
@@ -62,6 +63,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -374,17 +376,25 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 
 /*
  * Put a clean chunk into the pool it belongs in: it counts as reclaimable,
- * in @gpu until the caller flushes it.
+ * in @gpu until the caller flushes it. Its list is the one of the memcg its
+ * pages are charged to, on their node: the descriptor's, since both were
+ * charged to one obj_cgroup on that node and a removed cgroup's charges
+ * move to its parent together. The pages' charge is read inline, where the
+ * descriptor's would be a lookup in slab.
  */
 static void lrupool_chunk_give(struct lrupool_page_pool *pp,
 			       struct lrupool_chunk *chunk,
 			       struct compat_gpu_delta *gpu)
 {
+	struct page *page = chunk->page;
 	long n = lrupool_chunk_pages(chunk);
 
 	atomic_long_add(n, &pp->pooled);
-	compat_gpu_delta_add(gpu, chunk->page, 0, n);
-	lrupool_give(lrupool_chunk_pool(pp, chunk), &chunk->node);
+	compat_gpu_delta_add(gpu, page, 0, n);
+	rcu_read_lock();
+	lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
+			   page_to_nid(page), folio_memcg(page_folio(page)));
+	rcu_read_unlock();
 }
 
 /**

@@ -120,6 +120,15 @@ void lrupool_give(struct lrupool *pool, struct list_head *node)
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_give, LRUPOOL_NS);
 
+void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
+			struct mem_cgroup *memcg)
+{
+	WARN_ON_ONCE(!in_task());
+	INIT_LIST_HEAD(node);
+	compat_list_lru_add(&pool->lru, node, nid, memcg);
+}
+EXPORT_SYMBOL_NS_GPL(lrupool_give_memcg, LRUPOOL_NS);
+
 /* Take up to @nr entries from the list of exactly (@memcg, @nid). */
 static unsigned long lrupool_take_one(struct lrupool *pool,
 				      struct mem_cgroup *memcg, int nid,

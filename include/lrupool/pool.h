@@ -186,6 +186,25 @@ void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries);
 void lrupool_give(struct lrupool *pool, struct list_head *node);
 
 /**
+ * lrupool_give_memcg() - put an entry into the pool, naming its list
+ * @pool: the pool the entry was allocated for
+ * @node: the &struct list_head inside the entry; not on any list
+ * @nid: the node of the entry's descriptor
+ * @memcg: the memcg the descriptor is charged to (NULL for none), kept
+ *	alive by the caller, e.g. under rcu_read_lock()
+ *
+ * lrupool_give() for a caller that knows the list lrupool_give() would
+ * find, e.g. from the charge of memory allocated with the descriptor and
+ * charged with it to one obj_cgroup. Where the kernel exports
+ * list_lru_add() with a node and a memcg (6.8-6.12, 7.1 on), that saves
+ * the lookup of the descriptor's charge; elsewhere it is lrupool_give().
+ *
+ * Context: process context; takes the list's lock (a plain spinlock).
+ */
+void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
+			struct mem_cgroup *memcg);
+
+/**
  * lrupool_take() - take entries for @memcg on @nid, child to root
  * @pool: the pool
  * @memcg: the taker's memcg, with a reference held by the caller; NULL
