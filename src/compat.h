@@ -15,6 +15,7 @@
 #define _LRUPOOL_COMPAT_H
 
 #include <linux/export.h>
+#include <linux/highmem.h>
 #include <linux/list_lru.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -104,6 +105,27 @@ static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
 					struct page *page, long active,
 					long reclaim)
 {
+}
+#endif
+
+/*
+ * HAVE_CLEAR_PAGES (in 7.2 and 7.3, not in 6.12; probed by the batch
+ * limit that came with it): clear_pages() clears a range of contiguous pages
+ * in one call, which x86 makes one string operation. Before, a chunk is
+ * cleared a page at a time; so is highmem, which has no linear address.
+ */
+#if defined(HAVE_CLEAR_PAGES) && !defined(CONFIG_HIGHMEM)
+static inline void compat_clear_pages(struct page *page, unsigned int nr)
+{
+	clear_pages(page_address(page), nr);
+}
+#else
+static inline void compat_clear_pages(struct page *page, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		clear_highpage(page + i);
 }
 #endif
 

@@ -623,13 +623,13 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_alloc, LRUPOOL_NS);
 
-/* Clear a chunk's pages: nothing of its user's stays in the pool. */
+/*
+ * Clear a chunk's pages, contiguous, in one call where the kernel has one:
+ * nothing of its user's stays in the pool.
+ */
 static void lrupool_chunk_clear(struct lrupool_chunk *chunk)
 {
-	unsigned long i, n = lrupool_chunk_pages(chunk);
-
-	for (i = 0; i < n; i++)
-		clear_highpage(chunk->page + i);
+	compat_clear_pages(chunk->page, lrupool_chunk_pages(chunk));
 }
 
 void lrupool_page_pool_free(struct lrupool_page_pool *pp,
