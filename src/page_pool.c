@@ -24,10 +24,11 @@
  * memcg its pages are charged to, and when a cgroup is removed the kernel
  * moves descriptor, list entry and the pages' charge to the parent
  * together. (A give names that list from the pages' charge, which is the
- * descriptor's and cheaper to read: lrupool_chunk_give().) The charge model and the one place a charge would move:
- * lrupool_chunk_borrow(). The descriptor is a list link and a page
- * pointer; the chunk's order and caching live in its first page's
- * page_private(), where TTM keeps the order.
+ * descriptor's and cheaper to read: lrupool_chunk_give().) The charge
+ * model and the one place a charge would move: lrupool_chunk_borrow().
+ * The descriptor is a list link and a page pointer; the chunk's order
+ * and caching live in its first page's page_private(), where TTM keeps
+ * the order.
  *
  * Clean pages: a chunk is cleared when it is given back to the pool, as
  * TTM does, not when it is taken. Every row of the pool's work then costs
