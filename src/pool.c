@@ -13,6 +13,8 @@
  * list_lru_add_obj(), which files each under the node of the descriptor's
  * memory and the memcg it is charged to. That is also what the kernel uses
  * when it reparents the lists of a removed cgroup, so the two always agree.
+ * lrupool_give_memcg() lets a client that knows that node and memcg name
+ * them, where the kernel exports list_lru_add() with them.
  *
  * Entries never leave a list through list_lru_del(): take, shrink and drain
  * all walk a list and isolate into a private list, which needs no exported
