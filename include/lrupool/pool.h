@@ -218,10 +218,11 @@ void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
  * @nr_from_ancestors: set to how many of them came from an ancestor's list
  *
  * @memcg's own list is walked at once; an ancestor's is skipped, before
- * its lock is taken, when list_lru_count_one() finds it empty. An offline @memcg has no list of its own (the kernel moved its
- * entries to its parent): its lookup starts at the nearest online
- * ancestor, and whatever it takes counts as from ancestors; offline
- * ancestors are passed over the same way. Entries taken from an ancestor
+ * its lock is taken, when list_lru_count_one() finds it empty. An
+ * offline @memcg has no list of its own (the kernel moved its entries to
+ * its parent): its lookup starts at the nearest online ancestor, and
+ * whatever it takes counts as from ancestors; offline ancestors are
+ * passed over the same way. Entries taken from an ancestor
  * stay charged to that ancestor: no exported kernel function moves a
  * charge.
  *
