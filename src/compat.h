@@ -15,6 +15,7 @@
 #define _LRUPOOL_COMPAT_H
 
 #include <linux/export.h>
+#include <linux/highmem.h>
 #include <linux/list_lru.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -51,23 +52,80 @@
  * TTM does. The node variant: the lruvec one warns for a memcg-charged
  * page until memcg tracks these items. Elsewhere there is nothing to count.
  */
+/*
+ * A call sums its changes in a struct compat_gpu_delta while they are for
+ * one node (compat_gpu_delta_add()) and applies them with
+ * compat_gpu_delta_flush(): one update of each counter per node and call,
+ * not one per chunk, as an allocation's chunks are all on one node.
+ */
 #ifdef HAVE_NR_GPU_ACTIVE
-static inline void compat_mod_gpu_active(struct page *page, long nr)
+struct compat_gpu_delta {
+	struct pglist_data *pgdat;
+	long active;
+	long reclaim;
+};
+
+#define COMPAT_GPU_DELTA_INIT	{ .pgdat = NULL }
+
+static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
 {
-	mod_node_page_state(page_pgdat(page), NR_GPU_ACTIVE, nr);
+	if (d->active)
+		mod_node_page_state(d->pgdat, NR_GPU_ACTIVE, d->active);
+	if (d->reclaim)
+		mod_node_page_state(d->pgdat, NR_GPU_RECLAIM, d->reclaim);
+	d->active = 0;
+	d->reclaim = 0;
 }
 
-static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
+					struct page *page, long active,
+					long reclaim)
 {
-	mod_node_page_state(page_pgdat(page), NR_GPU_RECLAIM, nr);
+	struct pglist_data *pgdat = page_pgdat(page);
+
+	if (d->pgdat != pgdat) {
+		if (d->pgdat)
+			compat_gpu_delta_flush(d);
+		d->pgdat = pgdat;
+	}
+	d->active += active;
+	d->reclaim += reclaim;
 }
 #else
-static inline void compat_mod_gpu_active(struct page *page, long nr)
+struct compat_gpu_delta {
+};
+
+#define COMPAT_GPU_DELTA_INIT	{ }
+
+static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
 {
 }
 
-static inline void compat_mod_gpu_reclaim(struct page *page, long nr)
+static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
+					struct page *page, long active,
+					long reclaim)
 {
+}
+#endif
+
+/*
+ * HAVE_CLEAR_PAGES (in 7.2 and 7.3, not in 6.12; probed by the batch
+ * limit that came with it): clear_pages() clears a range of contiguous pages
+ * in one call, which x86 makes one string operation. Before, a chunk is
+ * cleared a page at a time; so is highmem, which has no linear address.
+ */
+#if defined(HAVE_CLEAR_PAGES) && !defined(CONFIG_HIGHMEM)
+static inline void compat_clear_pages(struct page *page, unsigned int nr)
+{
+	clear_pages(page_address(page), nr);
+}
+#else
+static inline void compat_clear_pages(struct page *page, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		clear_highpage(page + i);
 }
 #endif
 
@@ -169,6 +227,29 @@ static inline bool list_lru_add_obj(struct list_lru *lru,
 				    struct list_head *item)
 {
 	return list_lru_add(lru, item);
+}
+#endif
+
+/*
+ * HAVE_LIST_LRU_ADD_MEMCG: list_lru_add() takes the node and the memcg of
+ * the list and is exported (6.8-6.12, 7.1+; 6.13-7.0 declare it without
+ * exporting it). A caller that knows the memcg an object is charged to
+ * saves list_lru_add_obj()'s lookup of it. Elsewhere the address-derived
+ * form, which finds the same list.
+ */
+#ifdef HAVE_LIST_LRU_ADD_MEMCG
+static inline bool compat_list_lru_add(struct list_lru *lru,
+				       struct list_head *item, int nid,
+				       struct mem_cgroup *memcg)
+{
+	return list_lru_add(lru, item, nid, memcg);
+}
+#else
+static inline bool compat_list_lru_add(struct list_lru *lru,
+				       struct list_head *item, int nid,
+				       struct mem_cgroup *memcg)
+{
+	return list_lru_add_obj(lru, item);
 }
 #endif
 

@@ -23,10 +23,12 @@
  * the list a chunk joins, so a chunk always returns to the list of the
  * memcg its pages are charged to, and when a cgroup is removed the kernel
  * moves descriptor, list entry and the pages' charge to the parent
- * together. The charge model and the one place a charge would move:
- * lrupool_chunk_borrow(). The descriptor is a list link and a page
- * pointer; the chunk's order and caching live in its first page's
- * page_private(), where TTM keeps the order.
+ * together. (A give names that list from the pages' charge, which is the
+ * descriptor's and cheaper to read: lrupool_chunk_give().) The charge
+ * model and the one place a charge would move: lrupool_chunk_borrow().
+ * The descriptor is a list link and a page pointer; the chunk's order
+ * and caching live in its first page's page_private(), where TTM keeps
+ * the order.
  *
  * Clean pages: a chunk is cleared when it is given back to the pool, as
  * TTM does, not when it is taken. Every row of the pool's work then costs
@@ -62,6 +64,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -98,6 +101,8 @@
  * @hit_local: pages from @memcg's own lists
  * @hit_ancestor: pages from an ancestor's lists
  * @miss: pages freshly allocated
+ * @gpu: the GPU node counters' changes, applied when @pages is handed out
+ *	or given back
  */
 struct lrupool_alloc {
 	struct lrupool_page_pool *pp;
@@ -112,6 +117,7 @@ struct lrupool_alloc {
 	unsigned long hit_local;
 	unsigned long hit_ancestor;
 	unsigned long miss;
+	struct compat_gpu_delta gpu;
 };
 
 static const char * const lrupool_caching_names[LRUPOOL_NR_CACHING] = {
@@ -254,6 +260,17 @@ static void lrupool_chunks_free(struct page **pages, unsigned int nr_pages,
 	kmem_cache_free_bulk(lrupool_chunk_cache, nr, descs);
 }
 
+/* Is a chunk on @chunks not write-back? */
+static bool lrupool_chunks_switched(struct list_head *chunks)
+{
+	struct lrupool_chunk *chunk;
+
+	list_for_each_entry(chunk, chunks, node)
+		if (lrupool_chunk_caching(chunk) != LRUPOOL_CACHING_WB)
+			return true;
+	return false;
+}
+
 /*
  * Give every chunk on @chunks back to the system: restore write-back
  * caching, then free the pages and the descriptors, in batches: the
@@ -267,7 +284,9 @@ static void lrupool_chunks_release(struct lrupool_page_pool *pp,
 	struct lrupool_chunk *chunk, *next;
 	unsigned int order, nr_pages = 0, nr = 0;
 
-	lrupool_chunks_restore(pp, chunks);
+	/* Write-back chunks need no restore: skip its batch's set-up. */
+	if (lrupool_chunks_switched(chunks))
+		lrupool_chunks_restore(pp, chunks);
 	list_for_each_entry_safe(chunk, next, chunks, node) {
 		order = lrupool_chunk_order(chunk);
 		set_page_private(chunk->page, 0);
@@ -293,15 +312,17 @@ static void lrupool_chunks_release(struct lrupool_page_pool *pp,
 static void lrupool_chunk_pool_release(struct lrupool *pool,
 				       struct list_head *entries)
 {
+	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	struct lrupool_page_pool *pp = pool->private;
 	struct lrupool_chunk *chunk;
 	unsigned long n, nr = 0;
 
 	list_for_each_entry(chunk, entries, node) {
 		n = lrupool_chunk_pages(chunk);
-		compat_mod_gpu_reclaim(chunk->page, -(long)n);
+		compat_gpu_delta_add(&gpu, chunk->page, 0, -(long)n);
 		nr += n;
 	}
+	compat_gpu_delta_flush(&gpu);
 	atomic_long_sub(nr, &pp->pooled);
 	lrupool_chunks_release(pp, entries);
 }
@@ -354,13 +375,27 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 	return chunk;
 }
 
-/* Put a clean chunk into the pool it belongs in: it counts as reclaimable. */
+/*
+ * Put a clean chunk into the pool it belongs in: it counts as reclaimable,
+ * in @gpu until the caller flushes it. Its list is the one of the memcg its
+ * pages are charged to, on their node: the descriptor's, since both were
+ * charged to one obj_cgroup on that node and a removed cgroup's charges
+ * move to its parent together. The pages' charge is read inline, where the
+ * descriptor's would be a lookup in slab.
+ */
 static void lrupool_chunk_give(struct lrupool_page_pool *pp,
-			       struct lrupool_chunk *chunk)
+			       struct lrupool_chunk *chunk,
+			       struct compat_gpu_delta *gpu)
 {
-	atomic_long_add(lrupool_chunk_pages(chunk), &pp->pooled);
-	compat_mod_gpu_reclaim(chunk->page, lrupool_chunk_pages(chunk));
-	lrupool_give(lrupool_chunk_pool(pp, chunk), &chunk->node);
+	struct page *page = chunk->page;
+	long n = lrupool_chunk_pages(chunk);
+
+	atomic_long_add(n, &pp->pooled);
+	compat_gpu_delta_add(gpu, page, 0, n);
+	rcu_read_lock();
+	lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
+			   page_to_nid(page), folio_memcg(page_folio(page)));
+	rcu_read_unlock();
 }
 
 /**
@@ -408,7 +443,7 @@ static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 	/* The memcg's own chunks come first on @got, borrowed ones last. */
 	own = taken - from_ancestors;
 	list_for_each_entry(chunk, &got, node) {
-		compat_mod_gpu_reclaim(chunk->page, -(1L << order));
+		compat_gpu_delta_add(&a->gpu, chunk->page, 0, -(1L << order));
 		if (own)
 			own--;
 		else
@@ -516,8 +551,9 @@ static void lrupool_alloc_undo(struct lrupool_alloc *a)
 
 	list_for_each_entry_safe(chunk, next, &a->pages->chunks, node) {
 		list_del(&chunk->node);
-		lrupool_chunk_give(a->pp, chunk);
+		lrupool_chunk_give(a->pp, chunk, &a->gpu);
 	}
+	compat_gpu_delta_flush(&a->gpu);
 	list_splice_tail_init(&a->pending, &a->fresh);
 	lrupool_chunks_release(a->pp, &a->fresh);
 	a->pages->nr_pages = 0;
@@ -532,7 +568,9 @@ static void lrupool_alloc_commit(struct lrupool_alloc *a)
 
 	list_splice_tail_init(&a->fresh, &a->pages->chunks);
 	lrupool_pages_for_each_chunk(chunk, a->pages)
-		compat_mod_gpu_active(chunk->page, lrupool_chunk_pages(chunk));
+		compat_gpu_delta_add(&a->gpu, chunk->page,
+				     lrupool_chunk_pages(chunk), 0);
+	compat_gpu_delta_flush(&a->gpu);
 	atomic_long_add(a->pages->nr_pages, &pp->in_use);
 	atomic_long_add(a->hit_local, &pp->hit_local);
 	atomic_long_add(a->hit_ancestor, &pp->hit_ancestor);
@@ -559,6 +597,7 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 		.fallback = READ_ONCE(pp->fallback),
 		.fresh = LIST_HEAD_INIT(a.fresh),
 		.pending = LIST_HEAD_INIT(a.pending),
+		.gpu = COMPAT_GPU_DELTA_INIT,
 	};
 	int err;
 
@@ -573,7 +612,9 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 	pages->caching = caching;
 
 	err = lrupool_alloc_fill(&a, max_order);
-	kfree(a.batch);
+	/* Only fresh chunks have a caching switch batch. */
+	if (a.miss)
+		kfree(a.batch);
 	if (err) {
 		lrupool_alloc_undo(&a);
 		return err;
@@ -583,29 +624,30 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_alloc, LRUPOOL_NS);
 
-/* Clear a chunk's pages: nothing of its user's stays in the pool. */
+/*
+ * Clear a chunk's pages, contiguous, in one call where the kernel has one:
+ * nothing of its user's stays in the pool.
+ */
 static void lrupool_chunk_clear(struct lrupool_chunk *chunk)
 {
-	unsigned long i, n = lrupool_chunk_pages(chunk);
-
-	for (i = 0; i < n; i++)
-		clear_highpage(chunk->page + i);
+	compat_clear_pages(chunk->page, lrupool_chunk_pages(chunk));
 }
 
 void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			    struct lrupool_pages *pages)
 {
+	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	unsigned long limit = READ_ONCE(pp->limit_pages);
 	long pooled = atomic_long_read(&pp->pooled);
-	unsigned long n, given = 0, released = 0;
+	unsigned long n, given = 0, released = 0, cleared = 0;
 	struct lrupool_chunk *chunk, *next;
 	LIST_HEAD(release);
 
 	might_sleep();
+	/* Each chunk leaves @pages, emptied as a whole at the end. */
 	list_for_each_entry_safe(chunk, next, &pages->chunks, node) {
 		n = lrupool_chunk_pages(chunk);
-		list_del(&chunk->node);
-		compat_mod_gpu_active(chunk->page, -(long)n);
+		compat_gpu_delta_add(&gpu, chunk->page, -(long)n, 0);
 		/* The limit is racy against concurrent frees, as TTM's is. */
 		if (pooled + n > limit) {
 			list_add_tail(&chunk->node, &release);
@@ -613,12 +655,20 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			continue;
 		}
 		lrupool_chunk_clear(chunk);
-		lrupool_chunk_give(pp, chunk);
+		lrupool_chunk_give(pp, chunk, &gpu);
 		pooled += n;
 		given += n;
-		cond_resched();
+		/* Clearing is the work: reschedule every batch of pages. */
+		cleared += n;
+		if (cleared >= LRUPOOL_FREE_BATCH) {
+			cleared = 0;
+			cond_resched();
+		}
 	}
-	lrupool_chunks_release(pp, &release);
+	INIT_LIST_HEAD(&pages->chunks);
+	compat_gpu_delta_flush(&gpu);
+	if (!list_empty(&release))
+		lrupool_chunks_release(pp, &release);
 	atomic_long_sub(pages->nr_pages, &pp->in_use);
 	atomic_long_add(given, &pp->given);
 	atomic_long_add(released, &pp->released);

@@ -13,6 +13,8 @@
  * list_lru_add_obj(), which files each under the node of the descriptor's
  * memory and the memcg it is charged to. That is also what the kernel uses
  * when it reparents the lists of a removed cgroup, so the two always agree.
+ * lrupool_give_memcg() lets a client that knows that node and memcg name
+ * them, where the kernel exports list_lru_add() with them.
  *
  * Entries never leave a list through list_lru_del(): take, shrink and drain
  * all walk a list and isolate into a private list, which needs no exported
@@ -120,6 +122,15 @@ void lrupool_give(struct lrupool *pool, struct list_head *node)
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_give, LRUPOOL_NS);
 
+void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
+			struct mem_cgroup *memcg)
+{
+	WARN_ON_ONCE(!in_task());
+	INIT_LIST_HEAD(node);
+	compat_list_lru_add(&pool->lru, node, nid, memcg);
+}
+EXPORT_SYMBOL_NS_GPL(lrupool_give_memcg, LRUPOOL_NS);
+
 /* Take up to @nr entries from the list of exactly (@memcg, @nid). */
 static unsigned long lrupool_take_one(struct lrupool *pool,
 				      struct mem_cgroup *memcg, int nid,
@@ -127,11 +138,23 @@ static unsigned long lrupool_take_one(struct lrupool *pool,
 {
 	unsigned long nr_to_walk = nr;
 
-	/* Most levels are empty: skip them without taking the list lock. */
-	if (!list_lru_count_one(&pool->lru, nid, memcg))
-		return 0;
 	return list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate, out,
 				 &nr_to_walk);
+}
+
+/*
+ * The same from an ancestor's list. Most levels above a taker are empty:
+ * skip them with list_lru_count_one(), which takes no lock.
+ */
+static unsigned long lrupool_take_ancestor(struct lrupool *pool,
+					   struct mem_cgroup *memcg, int nid,
+					   unsigned long nr,
+					   struct list_head *out)
+{
+	if (!mem_cgroup_online(memcg) ||
+	    !list_lru_count_one(&pool->lru, nid, memcg))
+		return 0;
+	return lrupool_take_one(pool, memcg, nid, nr, out);
 }
 
 unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
@@ -144,19 +167,19 @@ unsigned long lrupool_take(struct lrupool *pool, struct mem_cgroup *memcg,
 	unsigned long local = 0, taken;
 
 	/*
-	 * An offline memcg's entries went to its parent with its lists: it
-	 * has no list of its own. Kernels differ in what its count reports
-	 * (the parent's list before 6.13, nothing since), so it is not asked.
+	 * The taker's own list is walked at once: it is the one that serves
+	 * most takes, and a walk of an empty list finds nothing. An offline
+	 * memcg's entries went to its parent with its lists: it has no list
+	 * of its own. Kernels differ in what its lists report (the parent's
+	 * before 6.13, nothing since), so it is not asked.
 	 */
 	if (!memcg || mem_cgroup_online(memcg))
 		local = lrupool_take_one(pool, memcg, nid, nr, out);
 	taken = local;
 	if (fallback == LRUPOOL_FALLBACK_ANCESTORS && memcg) {
-		while (taken < nr && (level = parent_mem_cgroup(level))) {
-			if (mem_cgroup_online(level))
-				taken += lrupool_take_one(pool, level, nid,
-							  nr - taken, out);
-		}
+		while (taken < nr && (level = parent_mem_cgroup(level)))
+			taken += lrupool_take_ancestor(pool, level, nid,
+						       nr - taken, out);
 	}
 	*nr_from_ancestors = taken - local;
 	return taken;
@@ -193,8 +216,13 @@ static unsigned long lrupool_release_one(struct lrupool *pool,
 	unsigned long isolated;
 	LIST_HEAD(dispose);
 
-	/* Reclaim asks every pool in turn: skip the empty ones unlocked. */
-	if (!list_lru_count_one(&pool->lru, nid, memcg))
+	/*
+	 * Reclaim asks every pool of every instance in turn: skip the empty
+	 * ones unlocked, those with nothing on the node at all by the node's
+	 * count alone, which costs a fraction of a memcg list's.
+	 */
+	if (!list_lru_count_node(&pool->lru, nid) ||
+	    !list_lru_count_one(&pool->lru, nid, memcg))
 		return 0;
 	isolated = list_lru_walk_one(&pool->lru, nid, memcg, lrupool_isolate,
 				     &dispose, &nr_to_walk);

@@ -186,6 +186,25 @@ void lrupool_entries_free(struct lrupool *pool, size_t nr, void **entries);
 void lrupool_give(struct lrupool *pool, struct list_head *node);
 
 /**
+ * lrupool_give_memcg() - put an entry into the pool, naming its list
+ * @pool: the pool the entry was allocated for
+ * @node: the &struct list_head inside the entry; not on any list
+ * @nid: the node of the entry's descriptor
+ * @memcg: the memcg the descriptor is charged to (NULL for none), kept
+ *	alive by the caller, e.g. under rcu_read_lock()
+ *
+ * lrupool_give() for a caller that knows the list lrupool_give() would
+ * find, e.g. from the charge of memory allocated with the descriptor and
+ * charged with it to one obj_cgroup. Where the kernel exports
+ * list_lru_add() with a node and a memcg (6.8-6.12, 7.1 on), that saves
+ * the lookup of the descriptor's charge; elsewhere it is lrupool_give().
+ *
+ * Context: process context; takes the list's lock (a plain spinlock).
+ */
+void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
+			struct mem_cgroup *memcg);
+
+/**
  * lrupool_take() - take entries for @memcg on @nid, child to root
  * @pool: the pool
  * @memcg: the taker's memcg, with a reference held by the caller; NULL
@@ -198,11 +217,12 @@ void lrupool_give(struct lrupool *pool, struct list_head *node);
  * @out: the entries taken are moved onto this list, own list first
  * @nr_from_ancestors: set to how many of them came from an ancestor's list
  *
- * Empty levels are skipped with list_lru_count_one() before their lock is
- * taken. An offline @memcg has no list of its own (the kernel moved its
- * entries to its parent): its lookup starts at the nearest online
- * ancestor, and whatever it takes counts as from ancestors; offline
- * ancestors are passed over the same way. Entries taken from an ancestor
+ * @memcg's own list is walked at once; an ancestor's is skipped, before
+ * its lock is taken, when list_lru_count_one() finds it empty. An
+ * offline @memcg has no list of its own (the kernel moved its entries to
+ * its parent): its lookup starts at the nearest online ancestor, and
+ * whatever it takes counts as from ancestors; offline ancestors are
+ * passed over the same way. Entries taken from an ancestor
  * stay charged to that ancestor: no exported kernel function moves a
  * charge.
  *
