@@ -5,6 +5,8 @@
 #   make              build lrupool.ko for the running kernel (KDIR=...)
 #   make install      install it for that kernel (modules_install)
 #   make clean
+#   make tools        build the user-space programs, statically:
+#                     build/user/lrupool-buf (dma-bufs from /dev/lrupool)
 #   make demo         boot a guest and walk through what lrupool does;
 #                     draws the run into build/demo/ (tools/lrupool plot)
 #   make check        the test suite on every supported kernel
@@ -35,6 +37,9 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
+tools:
+	bash scripts/build-user.sh
+
 demo:
 	bash scripts/demo.sh
 
@@ -56,5 +61,5 @@ bench:
 selftests:
 	bash scripts/selftests.sh
 
-.PHONY: modules install clean demo check check-debug check-debug-short style selftests \
+.PHONY: modules install clean tools demo check check-debug check-debug-short style selftests \
 	bench
