@@ -70,6 +70,12 @@ static const char usage_text[] =
 "  -r, --ready-file PATH  create PATH once the buffers are written\n"
 "  -i, --info             print a line per buffer: its fd, the inode of\n"
 "                         its file and its size (lseek SEEK_END)\n"
+"  -F, --page-flags       once the buffers are written, print per buffer\n"
+"                         each distinct /proc/kpageflags word of the pages\n"
+"                         it maps (found in /proc/self/pagemap; needs root)\n"
+"                         and how many pages have it: \"buffer I kpageflags\n"
+"                         0xWORD N\", and \"buffer I absent N\" for pages\n"
+"                         not mapped or without a pfn\n"
 "  -x, --run CMD          once the buffers are written, run `sh -c CMD`\n"
 "                         with the fds inherited and listed, space\n"
 "                         separated, in $LRUPOOL_FDS; its failure exits 1\n"
@@ -403,6 +409,68 @@ static bool check_one(const struct buf *b, int idx, int want, const char *who)
 }
 
 /* ------------------------------------------------------------------------
+ * Page flags of what a mapping maps
+ */
+
+struct flag_count {
+	uint64_t flags;
+	uint64_t n;
+};
+
+static void count_flags(struct flag_count *fc, unsigned int *nfc, uint64_t flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nfc; i++) {
+		if (fc[i].flags == flags) {
+			fc[i].n++;
+			return;
+		}
+	}
+	if (*nfc < 64)
+		fc[(*nfc)++] = (struct flag_count){ flags, 1 };
+}
+
+/*
+ * print_page_flags: the distinct /proc/kpageflags words of the pages the
+ * mapping maps, as /proc/self/pagemap names them, with their counts.
+ */
+static void print_page_flags(const struct buf *b, unsigned int idx)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t i, n = b->size / page, absent = 0, ent, pfn, flags;
+	struct flag_count fc[64];
+	unsigned int nfc = 0, k;
+	int pm, kpf;
+
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (pm < 0 || kpf < 0)
+		die_errno("/proc/self/pagemap or /proc/kpageflags");
+	for (i = 0; i < n; i++) {
+		off_t vpn = ((uintptr_t)b->map + i * page) / page;
+
+		if (pread(pm, &ent, 8, vpn * 8) != 8)
+			die_errno("/proc/self/pagemap");
+		pfn = ent & ((1ULL << 55) - 1);
+		if (!(ent >> 63) || !pfn) {
+			absent++;
+			continue;
+		}
+		if (pread(kpf, &flags, 8, pfn * 8) != 8)
+			die_errno("/proc/kpageflags");
+		count_flags(fc, &nfc, flags);
+	}
+	for (k = 0; k < nfc; k++)
+		printf("buffer %u kpageflags 0x%016" PRIx64 " %" PRIu64 "\n",
+		       idx, fc[k].flags, fc[k].n);
+	if (absent)
+		printf("buffer %u absent %" PRIu64 "\n", idx, absent);
+	close(pm);
+	close(kpf);
+}
+
+/* ------------------------------------------------------------------------
  * alloc and its hand-overs
  */
 
@@ -418,6 +486,7 @@ struct opts {
 	const char *wait_file;
 	const char *ready_file;
 	bool info;
+	bool page_flags;
 	const char *run;
 	bool fork;
 	const char *child_cgroup;
@@ -680,6 +749,8 @@ static int cmd_alloc(const struct opts *o)
 			rc = EXIT_DATA;
 		if (o->pattern != PATTERN_NONE)
 			memset(bufs[i].map, o->pattern, bufs[i].size);
+		if (o->page_flags)
+			print_page_flags(&bufs[i], i);
 	}
 	if (o->run && run_cmd(o->run, bufs, o->count)) {
 		fprintf(stderr, "%s: the command '%s' failed\n", prog, o->run);
@@ -988,7 +1059,18 @@ static uint64_t nodes_with_memory(void)
 	return mask;
 }
 
-/* Bits of the errnos a request may get, by the uAPI's rules. */
+/*
+ * Sizes the fuzzer asks for are either small (at most 64 pages) or at
+ * least FUZZ_HUGE, more than any machine's RAM, refused with E2BIG.
+ */
+#define FUZZ_HUGE	(1ULL << 44)
+
+/*
+ * expected_errnos: the errnos a request may get, as bits, by the uAPI's
+ * rules (include/uapi/linux/lrupool.h): every rule it breaks adds its
+ * errno, since the order of the checks is the kernel's to choose; 0 for a
+ * request that must succeed.
+ */
 #define BIT_ERR(e)	(1ULL << (e))
 
 static uint64_t expected_errnos(const struct raw_req *r, uint64_t mem_nodes,
@@ -1004,8 +1086,6 @@ static uint64_t expected_errnos(const struct raw_req *r, uint64_t mem_nodes,
 		return e | BIT_ERR(EINVAL);
 	if (r->ioc_size > sizeof(struct lrupool_alloc) && r->tail > 0)
 		e |= BIT_ERR(E2BIG);
-	if (r->ioc_size > (uint64_t)page)
-		e |= BIT_ERR(E2BIG);
 	if (r->reserved[0] || r->reserved[1])
 		e |= BIT_ERR(EINVAL);
 	if (r->flags & ~(uint64_t)LRUPOOL_ALLOC_FLAGS)
@@ -1019,8 +1099,8 @@ static uint64_t expected_errnos(const struct raw_req *r, uint64_t mem_nodes,
 		e |= BIT_ERR(EINVAL);
 	if (!r->size || r->size % page)
 		e |= BIT_ERR(EINVAL);
-	else if (r->size > (1ULL << 40))
-		e |= BIT_ERR(E2BIG) | BIT_ERR(ENOMEM) | BIT_ERR(EINVAL);
+	else if (r->size >= FUZZ_HUGE)
+		e |= BIT_ERR(E2BIG);
 	return e;
 }
 
@@ -1039,8 +1119,8 @@ static void fuzz_request(struct raw_req *r, long page)
 	switch (rnd_below(8)) {
 	case 0: r->size = 0; break;
 	case 1: r->size = 1 + rnd_below(page * 4); break;
-	case 2: r->size = (1 + rnd_below(1ULL << 20)) * (uint64_t)page; break;
-	case 3: r->size = rnd() & ~(uint64_t)(page - 1); break;
+	case 2: r->size = (rnd() | FUZZ_HUGE) & ~(uint64_t)(page - 1); break;
+	case 3: r->size = rnd() | FUZZ_HUGE; break;
 	default: r->size = (1 + rnd_below(64)) * (uint64_t)page; break;
 	}
 	r->caching = rnd_below(8) ? rnd_below(3) : rnd_below(1ULL << 32);
@@ -1167,6 +1247,8 @@ static bool parse_common(struct opts *o, int argc, char **argv, int *i)
 		o->ready_file = next_arg(argc, argv, i);
 	else if (is(a, "-i", "--info"))
 		o->info = true;
+	else if (is(a, "-F", "--page-flags"))
+		o->page_flags = true;
 	else if (is(a, "-x", "--run"))
 		o->run = next_arg(argc, argv, i);
 	else if (is(a, "-d", "--device"))
