@@ -99,7 +99,7 @@ static const char usage_text[] =
 "--ready-file: created once listening), close them; a summary line.\n"
 "\n"
 "raw: one LRUPOOL_IOCTL_ALLOC with fields given as numbers, to try bad\n"
-"input; prints \"ok fd N size S\" or \"error ENAME\".\n"
+"input; prints \"ok size S fd N\" or \"error ENAME\".\n"
 "  --size B --caching N --node N --flags N --reserved0 N --reserved1 N\n"
 "  --ioc-size N           the struct size the command encodes (default 40)\n"
 "  --tail N               with --ioc-size > 40, the value of its last byte\n"
@@ -924,7 +924,7 @@ static int cmd_raw(const char *device, const struct raw_req *r)
 		printf("error %s\n", errno_name(-fd));
 		return fail_status(-fd);
 	}
-	printf("ok fd %d size %lld\n", fd, (long long)lseek(fd, 0, SEEK_END));
+	printf("ok size %lld fd %d\n", (long long)lseek(fd, 0, SEEK_END), fd);
 	close(fd);
 	return EXIT_OK;
 }

@@ -63,6 +63,20 @@ db_buf_as() {
 	db_as "$cg" lrupool-buf "$@"
 }
 
+# db_bg_as <log> <cgroup> [lrupool-buf arguments...]: lrupool-buf in the
+# background in the cgroup (lp_bg), output in log. A command, not a
+# function, runs there, so that the recorded pid is lrupool-buf's own
+# (bash execs it) and lp_bg_kill ends it.
+db_bg_as() {
+	local log=$1 procs
+
+	procs=$(lp_cg_dir "$2")/cgroup.procs
+	shift 2
+	# shellcheck disable=SC2016 # expanded by the child shell
+	lp_bg "$log" bash -c 'echo $$ > "$1" || exit 125; shift; exec lrupool-buf "$@"' \
+		db_bg_as "$procs" "$@"
+}
+
 # db_stat <key>: a value from the consumer's stats.
 db_stat() {
 	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' "$LP_DB/stats" ||
@@ -175,7 +189,7 @@ db_hold_start() {
 	shift 2
 	st=$(lp_state_dir)
 	rm -f "$st/$name.ready" "$st/$name.go"
-	lp_bg "$st/$name.log" db_buf_as "$cg" --ready-file "$st/$name.ready" \
+	db_bg_as "$st/$name.log" "$cg" --ready-file "$st/$name.ready" \
 		--wait-file "$st/$name.go" "$@"
 	lp_wait_until 120 db_ready_or_gone "$st/$name.ready" ||
 		fail "lrupool-buf $name did not get ready: $(cat "$st/$name.log")"
@@ -222,4 +236,28 @@ db_page_flags_ok() {
 			n += $5
 		}
 		END { print n + 0; exit bad }'
+}
+
+# db_assert_no_pat_conflict: since the marker, x86 PAT logged no mapping
+# whose caching differs from its pages' memtype (it corrects the mapping
+# and says "x86/PAT: ... map pfn RAM range req ..., got ...") and no
+# conflicting memtype request.
+db_assert_no_pat_conflict() {
+	local pat
+
+	pat=$(lp_kernel_log_since_mark | grep -E 'x86/PAT|conflicting memory types' || :)
+	[ -z "$pat" ] || fail "x86 PAT logged: $pat"
+}
+
+# db_free_kb: free memory in kB, with the free pages of the per-CPU lists
+# (MemFree leaves them out, and they come and go by tens of MiB), after
+# the page cache and reclaimable slab are dropped.
+db_free_kb() {
+	local pcp
+
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+	echo $(($(lp_meminfo MemFree) + pcp))
 }

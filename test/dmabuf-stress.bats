@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmabuf: many processes in a changing cgroup tree allocate, map, pass and
+# close buffers while reclaim runs; and the module's unload, refused while
+# a buffer lives, leaves no page behind once the last one is closed.
+
+load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
+load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
+load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/dmabuf"
+
+setup() {
+	db_setup
+}
+
+teardown() {
+	db_teardown
+}
+
+# Seconds the stress runs.
+DB_STRESS_SECS=${DB_STRESS_SECS:-30}
+
+# worker <n> <end>: until <end> (in $SECONDS), make a cgroup below S/w<n>,
+# run a job in it that allocates, checks and writes 1-4 MiB buffers of a
+# random caching mode, and hands them on in turn to nobody, to a forked
+# child that moves to the next worker's leaf S/w<m>/peer, or over a socket
+# to a process there; then remove the job's cgroup.
+worker() {
+	local n=$1 end=$2 i=0 cg peer st modes=(wb wc uc) size mode sock
+
+	st=$(lp_state_dir)
+	peer=S/w$(((n + 1) % 3))/peer
+	while [ "$SECONDS" -lt "$end" ]; do
+		i=$((i + 1))
+		cg=S/w$n/j$i
+		mkdir "$(lp_cg_dir "$cg")" || return
+		size=$((1 + RANDOM % 4))M
+		mode=${modes[RANDOM % 3]}
+		case $((i % 3)) in
+		0)
+			db_buf_as "$cg" -n 2 -s "$size" -c "$mode" --hold 0 || return
+			;;
+		1)
+			db_buf_as "$cg" -s "$size" -c "$mode" --fork \
+				--child-cgroup "$(lp_cg_dir "$peer")" \
+				--child-log "$st/child$n.$i" || return
+			;;
+		2)
+			sock=$st/sock$n
+			rm -f "$st/listen$n"
+			db_as "$peer" lrupool-buf recv "$sock" --ready-file "$st/listen$n" \
+				> "$st/recv$n.$i" 2>&1 &
+			lp_wait_until 20 test -e "$st/listen$n" || return
+			db_buf_as "$cg" -s "$size" -c "$mode" --send "$sock" || return
+			wait $! || { cat "$st/recv$n.$i"; return 1; }
+			;;
+		esac
+		lp_wait_until 20 lp_rmdir_done "$(lp_cg_dir "$cg")" || return
+	done
+	echo "worker $n: $i jobs"
+}
+
+# reclaimer <end>: reclaim in the workers' cgroups, drop the caches.
+reclaimer() {
+	local end=$1 n
+
+	while [ "$SECONDS" -lt "$end" ]; do
+		for n in 0 1 2; do
+			echo 4M > "$(lp_cg_dir S/w$n)/memory.reclaim" 2>/dev/null || :
+		done
+		echo 2 > /proc/sys/vm/drop_caches
+		sleep 0.5
+	done
+}
+
+# children_done: every forked child has logged its close.
+children_done() {
+	local f
+
+	for f in "$(lp_state_dir)"/child*; do
+		[ -e "$f" ] || continue
+		grep -q 'closed' "$f" || return 1
+	done
+}
+
+@test "dmabuf: stress: jobs in a changing cgroup tree allocate, map, pass and close buffers under reclaim" {
+	local end n f
+
+	lp_cg_create S
+	for n in 0 1 2; do
+		lp_cg_create S/w$n
+		echo +memory > "$(lp_cg_dir S/w$n)/cgroup.subtree_control"
+	done
+	# The leaves the previous worker's jobs hand their buffers to.
+	for n in 0 1 2; do
+		lp_cg_create S/w$n/peer
+	done
+	end=$((SECONDS + DB_STRESS_SECS))
+	for n in 0 1 2; do
+		lp_bg "$(lp_state_dir)/worker$n.log" worker "$n" "$end"
+	done
+	lp_bg "$(lp_state_dir)/reclaimer.log" reclaimer "$end"
+	lp_bg_wait || fail "$(cat "$(lp_state_dir)"/worker*.log)"
+	lp_wait_until 60 children_done || fail "children still hold buffers"
+	for f in "$(lp_state_dir)"/child* "$(lp_state_dir)"/recv*; do
+		[ -e "$f" ] || continue
+		grep -q 'FAILED\|NOT as expected' "$f" && fail "$f: $(cat "$f")"
+	done
+	cat "$(lp_state_dir)"/worker*.log
+
+	lp_wait_until 30 db_stat_is in_use 0 || fail "in_use $(db_stat in_use)"
+	db_assert_consistent
+	[ "$(db_stat miss)" -gt 0 ] && [ "$(db_stat hit_local)" -gt 0 ] ||
+		fail "the stress neither missed nor hit: $(cat "$LP_DB/stats")"
+	# No removed job's memcg is left dying; every cgroup can be removed;
+	# the module unloads.
+	db_assert_dying_none S
+	lp_cg_cleanup || fail "a cgroup could not be removed"
+	rmmod lrupool_dmabuf
+	lp_assert_clean_kernel
+}
+
+@test "dmabuf: rmmod is refused while a buffer lives; after the last close it succeeds and leaves no page behind" {
+	local st free0 free1 notwb0 notwb1
+
+	st=$(lp_state_dir)
+	lp_cg_create A
+	lp_cg_create B
+	rmmod lrupool_dmabuf
+	notwb0=$(lp_pages_not_wb)
+	free0=$(db_free_kb)
+	insmod "$LRUPOOL_DMABUF_KO"
+
+	# A's job hands its 16 MiB wc buffer to a child in B and exits.
+	run db_buf_as A -s 16M -c wc --pattern 0x99 --fork \
+		--child-cgroup "$(lp_cg_dir B)" --child-wait-file "$st/go" \
+		--child-log "$st/child.log"
+	assert_success
+	run rmmod lrupool_dmabuf
+	assert_failure
+	assert_output --partial 'in use'
+	db_loaded || fail "the module went while a buffer lived"
+	[ "$(cat "$LP_DB_MODULE/refcnt")" -ge 1 ]
+	# The buffer still works: the child maps it again and reads A's
+	# pattern; then it closes the last reference.
+	touch "$st/go"
+	lp_wait_until 30 grep -q closed "$st/child.log" || fail "$(cat "$st/child.log")"
+	run cat "$st/child.log"
+	assert_output --partial 'read the pattern in 1 buffer(s)'
+	lp_wait_until 10 rmmod lrupool_dmabuf || fail "rmmod failed after the last close"
+
+	# No page left behind: every page's caching is write-back again,
+	# and free memory is back within noise (16 MiB went out).
+	notwb1=$(lp_pages_not_wb)
+	[ $((notwb1 - notwb0)) -le "$LP_NOT_WB_SLACK" ] ||
+		fail "$((notwb1 - notwb0)) more pages are not write-back after unload ($notwb0, then $notwb1)"
+	free1=$(db_free_kb)
+	[ $((free0 - free1)) -le 4096 ] ||
+		fail "free memory dropped by $((free0 - free1)) kB (before $free0, after $free1)"
+	lp_assert_clean_kernel
+}
