@@ -29,7 +29,9 @@ mem_at_least() {
 	lp_cg_create P/A
 	idA=$(lp_cg_id P/A)
 	idP=$(lp_cg_id P)
-	run db_buf_as P/A -s 16M -c wc
+	# Both jobs on node 0: the second finds the first's pages wherever
+	# it runs.
+	run db_buf_as P/A -s 16M -c wc -N 0
 	assert_success
 
 	# The process is gone: its pages sit on A's list, charged to A.
@@ -52,7 +54,7 @@ mem_at_least() {
 	miss=$(db_stat miss)
 	cc=$(db_stat caching_changes)
 	ha=$(db_stat hit_ancestor)
-	run db_buf_as P/B -s 16M -c wc --page-flags
+	run db_buf_as P/B -s 16M -c wc -N 0 --page-flags
 	assert_success
 	db_assert_stat miss "$miss"
 	db_assert_stat caching_changes "$cc"
