@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# report.awk: turn what scripts/bench-guest.sh printed into the benchmark's
+# report.awk: turn what guest/bench-guest.sh printed into the benchmark's
 # files (scripts/bench runs it). Variables: dir (the output directory),
 # ratios and figures (the specs in scripts/bench). Writes results.csv,
 # results.json, table.txt, depth.dat and siblings.dat into dir.

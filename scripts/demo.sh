@@ -3,7 +3,7 @@
 #
 # demo.sh: `make demo`. Installs what is missing, builds lrupool, boots a
 # QEMU guest (KERNEL=6.1, 6.12, 7.2 or 7.3; default 6.12) and walks through
-# what the module does (scripts/demo-guest.sh, run inside the guest), then
+# what the module does (guest/demo-guest.sh, run inside the guest), then
 # draws the run that `lrupool record` sampled in the guest with `lrupool
 # plot`: build/demo/lrupool-<kernel>.png, with the recording (.rec) and
 # what was drawn (.dat, .gp) beside it.
@@ -42,7 +42,7 @@ bash "$here/setup.sh"
 mkdir -p "$out"
 log "booting a $kernel guest (TCG: about half a minute)"
 rc=0
-bash "$here/vmtest.sh" -k "$kernel" --script "$here/demo-guest.sh" |
+bash "$here/vmtest.sh" -k "$kernel" --script "$top/guest/demo-guest.sh" |
 	split_recording || rc=$?
 if [ ! -s "$rec" ]; then
 	log "the guest printed no recording"

@@ -18,7 +18,7 @@
 #      added that makes stdout line-buffered (as ksft_print_header() would);
 #      a second run unpacks and rebuilds nothing. Like their Makefile, they
 #      use the host's uapi headers.
-#   3. boot a guest (scripts/vmtest.sh --script scripts/selftests-guest.sh,
+#   3. boot a guest (scripts/vmtest.sh --script guest/selftests-guest.sh,
 #      which says how the guest runs them) with the binaries and the host's
 #      loop, ext4 and crc32c modules for that kernel: both binaries run
 #      without lrupool, then lrupool is filled and they run again; a binary
@@ -44,6 +44,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
@@ -300,7 +301,7 @@ run_kernel() {
 	start=$SECONDS
 	nice -n 5 bash "$here/vmtest.sh" -k "$k" -t "$VM_TIMEOUT" \
 		--memory "$VM_MEMORY" --files "$stage" \
-		--script "$here/selftests-guest.sh" 2>&1 |
+		--script "$top/guest/selftests-guest.sh" 2>&1 |
 		tee "$log" | sed "s/^/$k | /" >&2 || rc=$?
 	TIME[$k]=$((SECONDS - start))
 	rm -rf "$stage"

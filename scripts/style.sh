@@ -74,7 +74,7 @@ main() {
 		--quiet --show-types "${files[@]}"
 	check "kernel-doc is complete" \
 		perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}"
-	local scripts=(scripts/*.sh test/lib/*.bash .ci/run)
+	local scripts=(scripts/*.sh guest/*.sh test/lib/*.bash .ci/run)
 	local f
 	for f in scripts/bench tools/lrupool test/lib/*.sh \
 		test/fixtures/splat-module/*.sh test/fixtures/lrupool-record/*.sh; do

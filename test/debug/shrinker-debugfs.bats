@@ -1,16 +1,18 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
-# debug lane: lrupool's shrinker as the kernel sees it, through the kernel's
-# shrinker debugfs (SHRINKER_DEBUG, mm/shrinker_debug.c), against lrupool's
-# own files. The kernel's /sys/kernel/debug/shrinker/lrupool-<id>/count
-# calls the shrinker's count for every online memcg and node and prints
-# "<cgroup-id> <n_node0> <n_node1>" for each memcg whose total is not 0; it
-# must be the memcg's objects plus its pooled pages (the page pools count
-# in pages) as objects/count and pages/count show them. Its scan file,
-# "<cgroup-id> <nid> <nr_to_scan>", calls the shrinker's scan once: it must
-# free what objects/scan and then pages/scan free, in the shrinker's order
-# (objects, then wb, uc and wc pages, each from order 9 down, whole chunks).
+# debug lane: lrupool's two shrinkers as the kernel sees them, through the
+# kernel's shrinker debugfs (SHRINKER_DEBUG, mm/shrinker_debug.c), against
+# lrupool's own files. The kernel's /sys/kernel/debug/shrinker/<name>-<id>/
+# count calls a shrinker's count for every online memcg and node and prints
+# "<cgroup-id> <n_node0> <n_node1>" for each memcg whose total is not 0:
+# lrupool-objects' must be the memcg's objects as objects/count shows them,
+# lrupool-pages' its pooled pages (the page pools count in pages) as
+# pages/count shows them; added up per memcg and node, they must be what
+# the two files say. A scan file, "<cgroup-id> <nid> <nr_to_scan>", calls
+# that shrinker's scan once: lrupool-objects' must free what objects/scan
+# frees, lrupool-pages' what pages/scan frees, in that shrinker's order
+# (wb, uc and wc pages, each from order 9 down, whole chunks).
 # Skipped on a kernel without the shrinker debugfs; the debug kernel has it.
 
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/lrupool"
@@ -21,16 +23,32 @@ setup() {
 	lp_kshrinker_have || skip "this kernel has no shrinker debugfs (SHRINKER_DEBUG)"
 	lp_setup
 	lp_need_two_nodes
-	kdir=$(lp_kshrinker_dir)
+	kobj=$(lp_kshrinker_dir objects)
+	kpages=$(lp_kshrinker_dir pages)
 }
 
 teardown() {
 	lp_teardown
 }
 
-# kernel_count: the kernel's count file, sorted by cgroup-id.
+# kernel_count: the kernel's count files of both shrinkers, added up per
+# memcg and node, sorted by cgroup-id.
 kernel_count() {
-	sort -n "$kdir/count"
+	awk '{
+			ids[$1]
+			for (i = 2; i <= NF; i++)
+				n[$1, i - 2] += $i
+			if (NF - 1 > cols)
+				cols = NF - 1
+		}
+		END {
+			for (id in ids) {
+				line = id
+				for (j = 0; j < cols; j++)
+					line = line " " n[id, j] + 0
+				print line
+			}
+		}' "$kobj/count" "$kpages/count" | sort -n
 }
 
 # lrupool_count: what the kernel's count must print, from lrupool's count
@@ -71,7 +89,7 @@ assert_counts_agree() {
 
 	k=$(kernel_count)
 	[ "$k" = "$(lrupool_count)" ] || fail "the kernel's count and lrupool's differ:
-kernel ($kdir/count):
+kernel ($kobj/count and $kpages/count added up):
 $k
 from objects/count and pages/count:
 $(lrupool_count)
@@ -135,12 +153,12 @@ $(kline "$idC" $((3 + 64 + 20)) 0)"
 
 # kernel_line_is <cgroup-id> <line>: the kernel's count line of that memcg.
 kernel_line_is() {
-	[ "$(awk -v id="$1" '$1 == id' "$kdir/count")" = "$2" ]
+	[ "$(kernel_count | awk -v id="$1" '$1 == id')" = "$2" ]
 }
 
 dropped() {
 	echo 2 > /proc/sys/vm/drop_caches
-	[ -z "$(cat "$kdir/count")" ]
+	[ -z "$(cat "$kobj/count" "$kpages/count")" ]
 }
 
 @test "shrinker debugfs: the kernel's count follows take, alloc, free, scan and the removal of a cgroup" {
@@ -149,14 +167,14 @@ dropped() {
 	lp_take A/B 20 0
 	assert_counts_agree
 	kernel_line_is "$idB" "$idB 30 70" ||
-		fail "B after taking 20: $(cat "$kdir/count")"
+		fail "B after taking 20: $(kernel_count)"
 
 	# From C's own pool: C's line drops by 64 pages, and comes back.
 	lp_palloc A/C x 64 caching=wc order=3 nid=0
 	lp_assert_pbuffer x "$idC" 64 wc 0
 	assert_counts_agree
 	kernel_line_is "$idC" "$idC 23 0" ||
-		fail "C with its wc pages in use: $(cat "$kdir/count")"
+		fail "C with its wc pages in use: $(kernel_count)"
 	lp_pfree A/C x
 	assert_counts_agree
 
@@ -165,18 +183,18 @@ dropped() {
 	lp_pscan "$idA" 0 1
 	assert_counts_agree
 	kernel_line_is "$idA" "$idA 100 42" ||
-		fail "A after the scans: $(cat "$kdir/count")"
+		fail "A after the scans: $(kernel_count)"
 
 	# Removing B moves its objects to A; B's line goes.
 	rmdir "$(lp_cg_dir A/B)"
 	lp_wait_until 30 kernel_line_is "$idA" "$idA 130 112" ||
-		fail "A after B's removal: $(cat "$kdir/count")"
+		fail "A after B's removal: $(kernel_count)"
 	assert_counts_agree
 	run kernel_count
 	refute_output --regexp "^$idB "
 
 	# drop_caches empties every pool; D's buffer is not pooled.
-	lp_wait_until 30 dropped || fail "the kernel's count after drop_caches: $(cat "$kdir/count")"
+	lp_wait_until 30 dropped || fail "the kernel's count after drop_caches: $(kernel_count)"
 	assert_counts_agree ""
 	lp_assert_pbuffer d0 "$idD" 40 wc 0
 }
@@ -283,7 +301,10 @@ twin() {
 		read -r fo fp _ <<< "$p"
 
 		f0=$(freed_stats)
-		echo "$id1 $nid $nr" > "$kdir/scan"
+		echo "$id1 $nid $nr" > "$kobj/scan"
+		if [ "$nr" -gt "$fo" ]; then
+			echo "$id1 $nid $((nr - fo))" > "$kpages/scan"
+		fi
 		f1=$(freed_stats)
 		lp_scan "$id2 $nid $nr"
 		if [ "$nr" -gt "$fo" ]; then
@@ -311,10 +332,14 @@ twin() {
 
 	build_tree
 	before=$(cat "$LP_OBJ/count" "$LP_PAGES/count"; freed_stats)
-	echo "$idE 0 1000" > "$kdir/scan"
-	echo "$idE 1 1000" > "$kdir/scan"
-	echo "$idD 1 1000" > "$kdir/scan"
-	echo "$idC 1 1000" > "$kdir/scan"
+	local d
+
+	for d in "$kobj" "$kpages"; do
+		echo "$idE 0 1000" > "$d/scan"
+		echo "$idE 1 1000" > "$d/scan"
+		echo "$idD 1 1000" > "$d/scan"
+		echo "$idC 1 1000" > "$d/scan"
+	done
 	assert_equal "$(cat "$LP_OBJ/count" "$LP_PAGES/count"; freed_stats)" "$before"
 	lp_assert_pbuffer d0 "$idD" 40 wc 0
 	assert_counts_agree

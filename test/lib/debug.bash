@@ -190,15 +190,15 @@ lp_kshrinker_have() {
 	[ -d "$LP_KSHRINKERS" ]
 }
 
-# lp_kshrinker_dir: the kernel's debugfs directory of lrupool's shrinker,
-# /sys/kernel/debug/shrinker/lrupool-<id>.
+# lp_kshrinker_dir <objects|pages>: the kernel's debugfs directory of one of
+# lrupool's two shrinkers, /sys/kernel/debug/shrinker/lrupool-<kind>-<id>.
 lp_kshrinker_dir() {
 	local d found=()
 
-	for d in "$LP_KSHRINKERS"/lrupool-*; do
+	for d in "$LP_KSHRINKERS/lrupool-$1"-*; do
 		[ -d "$d" ] && found+=("$d")
 	done
 	[ ${#found[@]} -eq 1 ] ||
-		{ echo "shrinker directories of lrupool: ${found[*]:-none}" >&2; return 1; }
+		{ echo "shrinker directories of lrupool-$1: ${found[*]:-none}" >&2; return 1; }
 	echo "${found[0]}"
 }

@@ -14,7 +14,7 @@
 #
 #	sudo insmod lrupool.ko
 #	sudo insmod lrupool_bench.ko
-#	sudo scripts/bench-guest.sh > raw.txt
+#	sudo guest/bench-guest.sh > raw.txt
 #	scripts/bench --from raw.txt
 #
 # --ttm DIR times DRM TTM's page pool too (bench/ttm/, the peer): DIR holds
