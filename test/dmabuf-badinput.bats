@@ -46,12 +46,6 @@ refused() {
 		fail "raw $*: A's memory.current went from $cur0 to $cur"
 }
 
-@test "dmabuf: /dev/lrupool is a root-only character device by default" {
-	[ -c "$LP_DB_DEV" ]
-	run stat -c '%a %u' "$LP_DB_DEV"
-	assert_output '600 0'
-}
-
 @test "dmabuf: a well-formed raw request works, with a longer struct whose tail is zero too" {
 	raw_is 'ok size 65536' --size 65536
 	raw_is 'ok size 8192' --size 8192 --ioc-size 64 --tail 0

@@ -120,7 +120,7 @@ children_done() {
 	lp_assert_clean_kernel
 }
 
-@test "dmabuf: rmmod is refused while a buffer lives; after the last close it succeeds and leaves no page behind" {
+@test "dmabuf: a buffer handed to another cgroup keeps the module; after its last close the unload leaves no page behind" {
 	local st free0 free1 notwb0 notwb1
 
 	st=$(lp_state_dir)

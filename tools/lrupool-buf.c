@@ -70,12 +70,6 @@ static const char usage_text[] =
 "  -r, --ready-file PATH  create PATH once the buffers are written\n"
 "  -i, --info             print a line per buffer: its fd, the inode of\n"
 "                         its file and its size (lseek SEEK_END)\n"
-"  -F, --page-flags       once the buffers are written, print per buffer\n"
-"                         each distinct /proc/kpageflags word of the pages\n"
-"                         it maps (found in /proc/self/pagemap; needs root)\n"
-"                         and how many pages have it: \"buffer I kpageflags\n"
-"                         0xWORD N\", and \"buffer I absent N\" for pages\n"
-"                         not mapped or without a pfn\n"
 "  -x, --run CMD          once the buffers are written, run `sh -c CMD`\n"
 "                         with the fds inherited and listed, space\n"
 "                         separated, in $LRUPOOL_FDS; its failure exits 1\n"
@@ -106,10 +100,11 @@ static const char usage_text[] =
 "  --nr N                 the command number (default 0x40)\n"
 "  --null                 pass a NULL pointer\n"
 "\n"
-"bench: rounds of one ioctl, mmap, touching every page (a write per page,\n"
-"which faults the mapping in), munmap and close, each timed apart with\n"
-"CLOCK_MONOTONIC; prints \"<phase> <min_ns> <median_ns>\" for ioctl, mmap,\n"
-"touch, close and total (ioctl + mmap + touch).\n"
+"bench: rounds of one ioctl, mmap, touching every page (one write a page,\n"
+"which also faults in what the driver maps lazily), munmap and close,\n"
+"each timed apart with "
+"CLOCK_MONOTONIC; prints \"<phase> <min_ns> <median_ns>\n"
+"<max_ns>\" for ioctl, mmap, touch, close and total (ioctl + mmap + touch).\n"
 "  -s SIZE, -c MODE, --rounds N (default 20), --fresh: write 2 to\n"
 "  /proc/sys/vm/drop_caches between rounds (not timed), so that every\n"
 "  round's pages are fresh instead of pooled\n"
@@ -412,68 +407,6 @@ static bool check_one(const struct buf *b, int idx, int want, const char *who)
 }
 
 /* ------------------------------------------------------------------------
- * Page flags of what a mapping maps
- */
-
-struct flag_count {
-	uint64_t flags;
-	uint64_t n;
-};
-
-static void count_flags(struct flag_count *fc, unsigned int *nfc, uint64_t flags)
-{
-	unsigned int i;
-
-	for (i = 0; i < *nfc; i++) {
-		if (fc[i].flags == flags) {
-			fc[i].n++;
-			return;
-		}
-	}
-	if (*nfc < 64)
-		fc[(*nfc)++] = (struct flag_count){ flags, 1 };
-}
-
-/*
- * print_page_flags: the distinct /proc/kpageflags words of the pages the
- * mapping maps, as /proc/self/pagemap names them, with their counts.
- */
-static void print_page_flags(const struct buf *b, unsigned int idx)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	uint64_t i, n = b->size / page, absent = 0, ent, pfn, flags;
-	struct flag_count fc[64];
-	unsigned int nfc = 0, k;
-	int pm, kpf;
-
-	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	if (pm < 0 || kpf < 0)
-		die_errno("/proc/self/pagemap or /proc/kpageflags");
-	for (i = 0; i < n; i++) {
-		off_t vpn = ((uintptr_t)b->map + i * page) / page;
-
-		if (pread(pm, &ent, 8, vpn * 8) != 8)
-			die_errno("/proc/self/pagemap");
-		pfn = ent & ((1ULL << 55) - 1);
-		if (!(ent >> 63) || !pfn) {
-			absent++;
-			continue;
-		}
-		if (pread(kpf, &flags, 8, pfn * 8) != 8)
-			die_errno("/proc/kpageflags");
-		count_flags(fc, &nfc, flags);
-	}
-	for (k = 0; k < nfc; k++)
-		printf("buffer %u kpageflags 0x%016" PRIx64 " %" PRIu64 "\n",
-		       idx, fc[k].flags, fc[k].n);
-	if (absent)
-		printf("buffer %u absent %" PRIu64 "\n", idx, absent);
-	close(pm);
-	close(kpf);
-}
-
-/* ------------------------------------------------------------------------
  * alloc and its hand-overs
  */
 
@@ -489,7 +422,6 @@ struct opts {
 	const char *wait_file;
 	const char *ready_file;
 	bool info;
-	bool page_flags;
 	const char *run;
 	bool fork;
 	const char *child_cgroup;
@@ -752,8 +684,6 @@ static int cmd_alloc(const struct opts *o)
 			rc = EXIT_DATA;
 		if (o->pattern != PATTERN_NONE)
 			memset(bufs[i].map, o->pattern, bufs[i].size);
-		if (o->page_flags)
-			print_page_flags(&bufs[i], i);
 	}
 	if (o->run && run_cmd(o->run, bufs, o->count)) {
 		fprintf(stderr, "%s: the command '%s' failed\n", prog, o->run);
@@ -946,7 +876,8 @@ static int cmp_u64(const void *a, const void *b)
 static void print_phase(const char *name, uint64_t *v, unsigned int n)
 {
 	qsort(v, n, sizeof(*v), cmp_u64);
-	printf("%s %" PRIu64 " %" PRIu64 "\n", name, v[0], v[n / 2]);
+	printf("%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", name, v[0], v[n / 2],
+	       v[n - 1]);
 }
 
 static void drop_caches(void)
@@ -1255,8 +1186,6 @@ static bool parse_common(struct opts *o, int argc, char **argv, int *i)
 		o->ready_file = next_arg(argc, argv, i);
 	else if (is(a, "-i", "--info"))
 		o->info = true;
-	else if (is(a, "-F", "--page-flags"))
-		o->page_flags = true;
 	else if (is(a, "-x", "--run"))
 		o->run = next_arg(argc, argv, i);
 	else if (is(a, "-d", "--device"))

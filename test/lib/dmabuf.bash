@@ -214,28 +214,31 @@ db_hold_end() {
 	wait "$pid" || fail "lrupool-buf $1 failed: $(cat "$st/$1.log")"
 }
 
-# db_page_flags_ok <caching> <output of lrupool-buf --page-flags>: every
-# page the buffers map has the PAT memtype of that caching mode in its
-# /proc/kpageflags word (x86 keeps it in page flags: wc = KPF_ARCH, bit
-# 38; uc- = bit 39 on 6.1, bit 41 from 6.12 on; both = wt), and none is
-# absent. Prints the number of pages checked.
-db_page_flags_ok() {
-	awk -v want="$1" '
-		$3 == "absent" { bad = 1; print "absent pages: " $0 > "/dev/stderr" }
-		$3 == "kpageflags" {
-			w = substr($4, 3)	# 16 hex digits, bit 0 last
-			# bit b is in hex digit 16 - int(b / 4), value 2^(b % 4)
-			a = index("4567cdef", substr(w, 16 - 9, 1)) > 0	# bit 38
-			u = index("89abcdef", substr(w, 16 - 9, 1)) > 0 ||	# bit 39
-			    index("2367abef", substr(w, 16 - 10, 1)) > 0	# bit 41
-			mt = a && !u ? "wc" : u && !a ? "uc" : a && u ? "wt" : "wb"
-			if (mt != want) {
-				bad = 1
-				print $5 " pages read as " mt ", not " want ": " $0 > "/dev/stderr"
-			}
-			n += $5
-		}
-		END { print n + 0; exit bad }'
+# db_memtypes: "<wc> <uc> <wt>", the RAM pages of each PAT memtype
+# (lp_memtypes).
+db_memtypes() {
+	lp_memtypes all
+}
+
+# db_assert_memtype_grew <before> <caching> <pages>: since db_memtypes
+# printed <before>, the pages of that caching's memtype grew by <pages>
+# (within LP_NOT_WB_SLACK) and the others stayed.
+db_assert_memtype_grew() {
+	local wc0 uc0 wt0 wc uc wt want_wc=0 want_uc=0
+
+	read -r wc0 uc0 wt0 <<< "$1"
+	read -r wc uc wt < <(db_memtypes) || return
+	case $2 in
+	wc) want_wc=$3 ;;
+	uc) want_uc=$3 ;;
+	esac
+	if [ $((wc - wc0 - want_wc)) -lt -"$LP_NOT_WB_SLACK" ] ||
+		[ $((wc - wc0 - want_wc)) -gt "$LP_NOT_WB_SLACK" ] ||
+		[ $((uc - uc0 - want_uc)) -lt -"$LP_NOT_WB_SLACK" ] ||
+		[ $((uc - uc0 - want_uc)) -gt "$LP_NOT_WB_SLACK" ] ||
+		[ "$wt" != "$wt0" ]; then
+		fail "pages per memtype (wc uc wt) went from $1 to $wc $uc $wt; a $2 buffer of $3 pages should add $want_wc $want_uc 0"
+	fi
 }
 
 # db_assert_no_pat_conflict: since the marker, x86 PAT logged no mapping
