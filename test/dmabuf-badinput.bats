@@ -67,7 +67,7 @@ refused() {
 	refused E2BIG --size $((1 << 50))
 	# Above max_buffer_pages (the whole guest is less than 1 GiB a node)
 	refused E2BIG --size $((4 << 30))
-	refused E2BIG --size $((0xfffffffffffff000))
+	refused E2BIG --size 0xfffffffffffff000
 }
 
 @test "dmabuf: a bad caching mode and unknown flags are EINVAL" {
