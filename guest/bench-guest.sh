@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench-guest.sh [--quick] [--one-cpu] [--keep] [--ko FILE]
-#                [--bench-ko FILE] [--ttm DIR] [--cal FILE]: run lrupool's
+#                [--bench-ko FILE] [--dmabuf-ko FILE] [--ttm DIR]
+#                [--cal FILE]: run lrupool's
 # benchmark on the machine it runs on, through
 # /sys/kernel/debug/lrupool/bench (the benchmark module, lrupool_bench.ko,
 # bench/pool/), and print the raw figures. scripts/bench runs it in a QEMU
