@@ -21,12 +21,12 @@ teardown() {
 DB_STRESS_SECS=${DB_STRESS_SECS:-30}
 
 # worker <n> <end>: until <end> (in $SECONDS), make a cgroup below S/w<n>,
-# run a job in it that allocates, checks and writes 1-4 MiB buffers of a
-# random caching mode, and hands them on in turn to nobody, to a forked
+# run a job in it that allocates, checks and writes 1-4 MiB buffers, and
+# hands them on in turn to nobody, to a forked
 # child that moves to the next worker's leaf S/w<m>/peer, or over a socket
 # to a process there; then remove the job's cgroup.
 worker() {
-	local n=$1 end=$2 i=0 cg peer st modes=(wb wc uc) size mode sock
+	local n=$1 end=$2 i=0 cg peer st modes=(wb wc uc) size mode nid sock
 
 	st=$(lp_state_dir)
 	peer=S/w$(((n + 1) % 3))/peer
@@ -35,13 +35,16 @@ worker() {
 		cg=S/w$n/j$i
 		mkdir "$(lp_cg_dir "$cg")" || return
 		size=$((1 + RANDOM % 4))M
-		mode=${modes[RANDOM % 3]}
+		# Two jobs in a row ask for the same caching on the same node:
+		# the second finds what the first left to S/w<n>.
+		mode=${modes[(i / 2) % 3]}
+		nid=$(((i / 2 + n) % 2))
 		case $((i % 3)) in
 		0)
-			db_buf_as "$cg" -n 2 -s "$size" -c "$mode" --hold 0 || return
+			db_buf_as "$cg" -n 2 -s "$size" -c "$mode" -N "$nid" --hold 0 || return
 			;;
 		1)
-			db_buf_as "$cg" -s "$size" -c "$mode" --fork \
+			db_buf_as "$cg" -s "$size" -c "$mode" -N "$nid" --fork \
 				--child-cgroup "$(lp_cg_dir "$peer")" \
 				--child-log "$st/child$n.$i" || return
 			;;
@@ -51,7 +54,7 @@ worker() {
 			db_as "$peer" lrupool-buf recv "$sock" --ready-file "$st/listen$n" \
 				> "$st/recv$n.$i" 2>&1 &
 			lp_wait_until 20 test -e "$st/listen$n" || return
-			db_buf_as "$cg" -s "$size" -c "$mode" --send "$sock" || return
+			db_buf_as "$cg" -s "$size" -c "$mode" -N "$nid" --send "$sock" || return
 			wait $! || { cat "$st/recv$n.$i"; return 1; }
 			;;
 		esac
