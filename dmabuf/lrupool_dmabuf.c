@@ -361,9 +361,11 @@ static int dmabuf_request_check(const struct lrupool_alloc *req,
 		return -EINVAL;
 	if (!req->size || !PAGE_ALIGNED(req->size))
 		return -EINVAL;
-	*nr_pages = req->size >> PAGE_SHIFT;
-	if (*nr_pages > min(READ_ONCE(max_buffer_pages), totalram_pages()))
+	/* In u64: a size need not fit in an unsigned long. */
+	if (req->size >> PAGE_SHIFT >
+	    min(READ_ONCE(max_buffer_pages), totalram_pages()))
 		return -E2BIG;
+	*nr_pages = req->size >> PAGE_SHIFT;
 	if (!(req->flags & LRUPOOL_ALLOC_NODE)) {
 		if (req->node)
 			return -EINVAL;

@@ -126,3 +126,15 @@ db_reload() {
 	db_assert_stat in_use 0
 	lp_assert_clean_kernel
 }
+
+@test "dmabuf: a mapping at any page offset sees the pages of that offset, across chunks; private mappings are refused; PAT agrees" {
+	# 4 MiB + 68 KiB: two 2 MiB chunks, then smaller ones.
+	for c in wb wc uc; do
+		run dmabuf-mmap $(((4 << 20) + (68 << 10))) "$c"
+		assert_output ok
+		assert_success
+	done
+	db_assert_no_pat_conflict
+	lp_wait_until 10 db_stat_is buffers 0
+	lp_assert_clean_kernel
+}
