@@ -335,7 +335,9 @@ static void dmabuf_release(struct dma_buf *dmabuf)
 
 /*
  * No begin/end_cpu_access: the CPU sees the pages through their own
- * caching mode, and x86's DMA is coherent with the CPU's caches.
+ * caching mode, and x86's DMA is coherent with the CPU's caches. An
+ * exporter for a non-coherent architecture would sync each attachment's
+ * mapped table there, as the system heap does.
  */
 static const struct dma_buf_ops dmabuf_ops = {
 	.map_dma_buf = dmabuf_map,
