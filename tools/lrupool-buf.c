@@ -35,6 +35,7 @@
 #define EXIT_DATA	4	/* a buffer did not read what it should */
 
 #define MAX_BUFS	4096
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PATTERN_NONE	(-1)	/* --no-write */
 #define EXPECT_ANY	(-1)	/* --expect any */
 #define EXPECT_SENDER	(-2)	/* recv: the pattern the sender wrote */
@@ -102,9 +103,9 @@ static const char usage_text[] =
 "\n"
 "bench: rounds of one ioctl, mmap, touching every page (one write a page,\n"
 "which also faults in what the driver maps lazily), munmap and close,\n"
-"each timed apart with "
-"CLOCK_MONOTONIC; prints \"<phase> <min_ns> <median_ns>\n"
-"<max_ns>\" for ioctl, mmap, touch, close and total (ioctl + mmap + touch).\n"
+"each timed apart with CLOCK_MONOTONIC; prints\n"
+"\"<phase> <min_ns> <median_ns> <max_ns>\" for ioctl, mmap, touch, close\n"
+"and total (ioctl + mmap + touch).\n"
 "  -s SIZE, -c MODE, --rounds N (default 20), --fresh: write 2 to\n"
 "  /proc/sys/vm/drop_caches between rounds (not timed), so that every\n"
 "  round's pages are fresh instead of pooled\n"
@@ -219,9 +220,18 @@ static uint64_t arg_size(const char *s)
 		usage_error("bad size '%s'", s);
 	memcpy(num, s, len + 1);
 	switch (num[len - 1]) {
-	case 'k': case 'K': mult = 1ULL << 10; break;
-	case 'm': case 'M': mult = 1ULL << 20; break;
-	case 'g': case 'G': mult = 1ULL << 30; break;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		break;
 	}
 	if (mult > 1)
 		num[len - 1] = '\0';
@@ -290,7 +300,7 @@ static void catch_signals(void)
 	size_t i;
 
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
 
@@ -880,7 +890,8 @@ static void print_phase(const char *name, uint64_t *v, unsigned int n)
 	       v[n - 1]);
 }
 
-static void drop_caches(void)
+/* Empty the pools: every shrinker, every memcg. */
+static void drop_pools(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 
@@ -909,7 +920,7 @@ static int cmd_bench(const struct opts *o)
 		die_errno(o->device);
 	for (r = 0; r < o->rounds; r++) {
 		if (o->fresh)
-			drop_caches();
+			drop_pools();
 		s0 = now_ns();
 		err = alloc_one(dev, o->size, o->caching, o->node, &b);
 		if (err) {
@@ -1047,20 +1058,30 @@ static void fuzz_request(struct raw_req *r, long page)
 
 	memset(r, 0, sizeof(*r));
 	r->nr = rnd_below(16) ? 0x40 : rnd_below(256);
-	r->ioc_size = ioc_sizes[rnd_below(sizeof(ioc_sizes) / sizeof(ioc_sizes[0]))];
+	r->ioc_size = ioc_sizes[rnd_below(ARRAY_SIZE(ioc_sizes))];
 	r->tail = rnd_below(3) ? 0 : 1 + rnd_below(255);
 	r->null = !rnd_below(32);
 	switch (rnd_below(8)) {
-	case 0: r->size = 0; break;
-	case 1: r->size = 1 + rnd_below(page * 4); break;
-	case 2: r->size = (rnd() | FUZZ_HUGE) & ~(uint64_t)(page - 1); break;
-	case 3: r->size = rnd() | FUZZ_HUGE; break;
-	default: r->size = (1 + rnd_below(64)) * (uint64_t)page; break;
+	case 0:
+		r->size = 0;
+		break;
+	case 1:		/* mostly unaligned */
+		r->size = 1 + rnd_below(page * 4);
+		break;
+	case 2:
+		r->size = (rnd() | FUZZ_HUGE) & ~(uint64_t)(page - 1);
+		break;
+	case 3:
+		r->size = rnd() | FUZZ_HUGE;
+		break;
+	default:
+		r->size = (1 + rnd_below(64)) * (uint64_t)page;
+		break;
 	}
 	r->caching = rnd_below(8) ? rnd_below(3) : rnd_below(1ULL << 32);
 	r->flags = rnd_below(2) ? 0 : rnd_below(4) ? LRUPOOL_ALLOC_NODE :
 		(uint32_t)rnd();
-	r->node = rnd_below(4) ? 0 : nodes[rnd_below(sizeof(nodes) / sizeof(nodes[0]))];
+	r->node = rnd_below(4) ? 0 : nodes[rnd_below(ARRAY_SIZE(nodes))];
 	if (!rnd_below(8))
 		r->reserved[rnd_below(2)] = 1ULL << rnd_below(64);
 }
