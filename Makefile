@@ -2,8 +2,9 @@
 #
 # A thin wrapper around kbuild (see Kbuild for the objects), plus the
 # project's commands:
-#   make              build lrupool.ko for the running kernel (KDIR=...)
-#   make install      install it for that kernel (modules_install)
+#   make              build lrupool.ko and dmabuf/lrupool_dmabuf.ko
+#                     (/dev/lrupool) for the running kernel (KDIR=...)
+#   make install      install them for that kernel (modules_install)
 #   make clean
 #   make tools        build the user-space programs, statically:
 #                     build/user/lrupool-buf (dma-bufs from /dev/lrupool)
