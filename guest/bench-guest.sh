@@ -393,9 +393,10 @@ run_paths() {
 # of a 2 MiB wc dma-buf on $nid, its mmap (the driver maps every page
 # there), a write to each page, and munmap + close, in a cgroup of its own:
 # from the pool (every round but the first takes the pages the last one
-# gave back), then fresh, with the driver's pool_limit_pages at 0 (each
-# close gives the pages back to the system, each ioctl allocates, charges
-# and switches them to wc). Figures per page, as the in-kernel cases'.
+# gave back), then fresh, in a second cgroup whose lists and ancestors'
+# hold nothing, with the driver's pool_limit_pages at 0 (each close gives
+# the pages back to the system, each ioctl allocates, charges and switches
+# them to wc). Figures per page, as the in-kernel cases'.
 run_dmabuf() {
 	local kind out ph mn md mx
 
@@ -413,10 +414,11 @@ run_dmabuf() {
 		dmabuf_loaded_here=1
 	fi
 	dmabuf_old_limit=$(cat "$DMABUF_PARAMS/pool_limit_pages")
-	cg_make dmabuf
+	cg_make dmabuf-hit
+	cg_make dmabuf-miss
 	for kind in hit miss; do
 		[ "$kind" = hit ] || put "$DMABUF_PARAMS/pool_limit_pages" 0
-		if ! out=$(as_cg dmabuf lrupool-buf bench -s 2M -c wc -N "$nid" --rounds "$ROUNDS" 2>&1); then
+		if ! out=$(as_cg "dmabuf-$kind" lrupool-buf bench -s 2M -c wc -N "$nid" --rounds "$ROUNDS" 2>&1); then
 			warn "dmabuf: lrupool-buf bench failed: $out"
 			failed=1
 			break
