@@ -18,15 +18,26 @@ teardown() {
 }
 
 # Seconds the stress runs.
-DB_STRESS_SECS=${DB_STRESS_SECS:-30}
+DB_STRESS_SECS=${DB_STRESS_SECS:-40}
+
+# job <cgroup> [lrupool-buf arguments...]: lrupool-buf in the cgroup, its
+# output through a pipe: a job that wrote into a file on tmpfs would charge
+# the page to its cgroup, which then stays dying as long as the file.
+job() {
+	local out
+
+	out=$(db_buf_as "$@" 2>&1) || { echo "$out"; return 1; }
+}
 
 # worker <n> <end>: until <end> (in $SECONDS), make a cgroup below S/w<n>,
-# run a job in it that allocates, checks and writes 1-4 MiB buffers, and
-# hands them on in turn to nobody, to a forked
-# child that moves to the next worker's leaf S/w<m>/peer, or over a socket
-# to a process there; then remove the job's cgroup.
+# run a job in it that allocates, checks and writes 1-4 MiB buffers and, in
+# turn, closes them, hands them to a forked child that moves to the next
+# worker's leaf S/w<m>/peer, or sends them over a unix socket to a process
+# there; wait for the last close; remove the job's cgroup and wait for
+# its pooled pages to reach S/w<n>. Jobs 2k+1 and 2k+2 ask for the same
+# caching on the same node, so that the second finds what the first left.
 worker() {
-	local n=$1 end=$2 i=0 cg peer st modes=(wb wc uc) size mode nid sock
+	local n=$1 end=$2 i=0 cg id peer st modes=(wb wc uc) args sock
 
 	st=$(lp_state_dir)
 	peer=S/w$(((n + 1) % 3))/peer
@@ -34,19 +45,18 @@ worker() {
 		i=$((i + 1))
 		cg=S/w$n/j$i
 		mkdir "$(lp_cg_dir "$cg")" || return
-		size=$((1 + RANDOM % 4))M
-		# Two jobs in a row ask for the same caching on the same node:
-		# the second finds what the first left to S/w<n>.
-		mode=${modes[(i / 2) % 3]}
-		nid=$(((i / 2 + n) % 2))
+		id=$(lp_cg_id "$cg")
+		args=(-s $((1 + RANDOM % 4))M -c "${modes[((i - 1) / 2) % 3]}"
+			-N $((((i - 1) / 2 + n) % 2)))
 		case $((i % 3)) in
 		0)
-			db_buf_as "$cg" -n 2 -s "$size" -c "$mode" -N "$nid" --hold 0 || return
+			job "$cg" -n 2 "${args[@]}" || return
 			;;
 		1)
-			db_buf_as "$cg" -s "$size" -c "$mode" -N "$nid" --fork \
-				--child-cgroup "$(lp_cg_dir "$peer")" \
+			job "$cg" "${args[@]}" --fork --child-cgroup "$(lp_cg_dir "$peer")" \
 				--child-log "$st/child$n.$i" || return
+			lp_wait_until 30 grep -q closed "$st/child$n.$i" ||
+				{ cat "$st/child$n.$i"; return 1; }
 			;;
 		2)
 			sock=$st/sock$n
@@ -54,26 +64,31 @@ worker() {
 			db_as "$peer" lrupool-buf recv "$sock" --ready-file "$st/listen$n" \
 				> "$st/recv$n.$i" 2>&1 &
 			lp_wait_until 20 test -e "$st/listen$n" || return
-			db_buf_as "$cg" -s "$size" -c "$mode" -N "$nid" --send "$sock" || return
+			job "$cg" "${args[@]}" --send "$sock" || return
 			wait $! || { cat "$st/recv$n.$i"; return 1; }
 			;;
 		esac
 		lp_wait_until 20 lp_rmdir_done "$(lp_cg_dir "$cg")" || return
+		lp_wait_until 20 db_pcount_is "$id" 0 ||
+			{ echo "$cg's pages did not move to S/w$n"; return 1; }
 	done
 	echo "worker $n: $i jobs"
 }
 
-# reclaimer <end>: reclaim in the workers' cgroups, drop the caches, every
-# two seconds (more often, and no job would find its predecessors' pages).
+# reclaimer <start> <end>: memory.reclaim in the first two workers'
+# cgroups every second, and drop_caches once, a third into the run (the
+# third worker's pages go only then, so that its jobs have pages to find).
 reclaimer() {
-	local end=$1 n
+	local start=$1 end=$2 dropped=
 
 	while [ "$SECONDS" -lt "$end" ]; do
-		for n in 0 1 2; do
-			echo 4M > "$(lp_cg_dir S/w$n)/memory.reclaim" 2>/dev/null || :
-		done
-		echo 2 > /proc/sys/vm/drop_caches
-		sleep 2
+		echo 4M > "$(lp_cg_dir S/w0)/memory.reclaim" 2>/dev/null || :
+		echo 4M > "$(lp_cg_dir S/w1)/memory.reclaim" 2>/dev/null || :
+		if [ -z "$dropped" ] && [ $((SECONDS - start)) -ge $(((end - start) / 3)) ]; then
+			echo 2 > /proc/sys/vm/drop_caches
+			dropped=1
+		fi
+		sleep 1
 	done
 }
 
@@ -103,9 +118,9 @@ children_done() {
 	for n in 0 1 2; do
 		lp_bg "$(lp_state_dir)/worker$n.log" worker "$n" "$end"
 	done
-	lp_bg "$(lp_state_dir)/reclaimer.log" reclaimer "$end"
+	lp_bg "$(lp_state_dir)/reclaimer.log" reclaimer "$SECONDS" "$end"
 	lp_bg_wait || fail "$(cat "$(lp_state_dir)"/worker*.log)"
-	lp_wait_until 60 children_done || fail "children still hold buffers"
+	children_done || fail "children still hold buffers"
 	for f in "$(lp_state_dir)"/child* "$(lp_state_dir)"/recv*; do
 		[ -e "$f" ] || continue
 		grep -q 'FAILED\|NOT as expected' "$f" && fail "$f: $(cat "$f")"
