@@ -352,7 +352,7 @@ static const struct dma_buf_ops dmabuf_ops = {
 
 /*
  * Check a request; on success @nr_pages and @nid say what to allocate.
- * Return: 0, -EINVAL or -E2BIG.
+ * Return: 0, -EINVAL, -E2BIG, or -ENOMEM when no node has memory.
  */
 static int dmabuf_request_check(const struct lrupool_alloc *req,
 				unsigned long *nr_pages, int *nid)
