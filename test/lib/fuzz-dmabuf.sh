@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
+# FZ_W and FZ_VALID_OK are fuzz.sh's associative arrays.
+# shellcheck disable=SC2004
 #
 # fuzz-dmabuf.sh: the fuzzer's op for /dev/lrupool (lrupool_dmabuf.ko),
 # sourced by fuzz.sh. Where the device and lrupool-buf are there, an
@@ -23,10 +25,14 @@ fz_dmabuf_op() {
 	local out label=dmabuf:ioctl
 
 	fz_rand 1000000000
-	# shellcheck disable=SC2004 # FZ_W is fuzz.sh's associative array
 	FZ_W[$label]=$((${FZ_W[$label]:-0} + FZ_DMABUF_BURST))
 	if ! out=$(lrupool-buf fuzz --device "$FZ_DMABUF_DEV" --seed "$R" \
 		--count "$FZ_DMABUF_BURST" 2>&1); then
 		fz_fail "$label from ${FZ_CUR#"$FZ_CGROOT"}: $out"
+		return
+	fi
+	# The summary's "valid commands that succeeded": the buffers made.
+	if [[ $out =~ ([0-9]+)\ buffers\ made ]]; then
+		FZ_VALID_OK[$label]=$((${FZ_VALID_OK[$label]:-0} + BASH_REMATCH[1]))
 	fi
 }
