@@ -30,12 +30,14 @@ job() {
 }
 
 # worker <n> <end>: until <end> (in $SECONDS), make a cgroup below S/w<n>,
-# run a job in it that allocates, checks and writes 1-4 MiB buffers and, in
+# run a job in it that allocates, checks and writes 2 or 4 MiB buffers and, in
 # turn, closes them, hands them to a forked child that moves to the next
 # worker's leaf S/w<m>/peer, or sends them over a unix socket to a process
 # there; wait for the last close; remove the job's cgroup and wait for
 # its pooled pages to reach S/w<n>. Jobs 2k+1 and 2k+2 ask for the same
-# caching on the same node, so that the second finds what the first left.
+# caching on the same node, so that the second finds what the first left
+# (in 2 MiB chunks: like TTM, the pool serves a request of order 9 from
+# its order-9 chunks only, while fresh ones can be had).
 worker() {
 	local n=$1 end=$2 i=0 cg id peer st modes=(wb wc uc) args sock
 
@@ -46,7 +48,7 @@ worker() {
 		cg=S/w$n/j$i
 		mkdir "$(lp_cg_dir "$cg")" || return
 		id=$(lp_cg_id "$cg")
-		args=(-s $((1 + RANDOM % 4))M -c "${modes[((i - 1) / 2) % 3]}"
+		args=(-s $((2 + RANDOM % 2 * 2))M -c "${modes[((i - 1) / 2) % 3]}"
 			-N $((((i - 1) / 2 + n) % 2)))
 		case $((i % 3)) in
 		0)
