@@ -2,9 +2,12 @@
 #
 # A thin wrapper around kbuild (see Kbuild for the objects), plus the
 # project's commands:
-#   make              build lrupool.ko for the running kernel (KDIR=...)
-#   make install      install it for that kernel (modules_install)
+#   make              build lrupool.ko and dmabuf/lrupool_dmabuf.ko
+#                     (/dev/lrupool) for the running kernel (KDIR=...)
+#   make install      install them for that kernel (modules_install)
 #   make clean
+#   make tools        build the user-space programs, statically:
+#                     build/user/lrupool-buf (dma-bufs from /dev/lrupool)
 #   make demo         boot a guest and walk through what lrupool does;
 #                     draws the run into build/demo/ (tools/lrupool plot)
 #   make check        the test suite on every supported kernel
@@ -35,6 +38,9 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
+tools:
+	bash scripts/build-user.sh
+
 demo:
 	bash scripts/demo.sh
 
@@ -56,5 +62,5 @@ bench:
 selftests:
 	bash scripts/selftests.sh
 
-.PHONY: modules install clean demo check check-debug check-debug-short style selftests \
+.PHONY: modules install clean tools demo check check-debug check-debug-short style selftests \
 	bench

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench-guest.sh [--quick] [--one-cpu] [--keep] [--ko FILE]
-#                [--bench-ko FILE] [--ttm DIR] [--cal FILE]: run lrupool's
+#                [--bench-ko FILE] [--dmabuf-ko FILE] [--ttm DIR]
+#                [--cal FILE]: run lrupool's
 # benchmark on the machine it runs on, through
 # /sys/kernel/debug/lrupool/bench (the benchmark module, lrupool_bench.ko,
 # bench/pool/), and print the raw figures. scripts/bench runs it in a QEMU
@@ -21,6 +22,11 @@
 # drm.ko, ttm.ko and lrupool_ttm_bench.ko, which it loads in that order
 # (ttm.ko twice: as it is, then with page_pool_size=1 for the misses) and
 # unloads again; drm and ttm must not be loaded already.
+#
+# --dmabuf-ko FILE loads /dev/lrupool's driver, lrupool_dmabuf.ko
+# (default $LRUPOOL_DMABUF_KO; it is used as it is when loaded already),
+# for the rows timed from user space with lrupool-buf (tools/lrupool-buf.c,
+# on the PATH); without either those rows are left out.
 #
 # --cal FILE runs bench/tcgcal (built static) first: the cost of zeroing
 # a page, flushing its cache lines and moving a list node under a lock, to
@@ -57,6 +63,7 @@ set -uo pipefail
 DEBUGFS=/sys/kernel/debug/lrupool
 BENCH=$DEBUGFS/bench
 PARAMS=/sys/module/lrupool_bench/parameters
+DMABUF_PARAMS=/sys/module/lrupool_dmabuf/parameters
 TTM_BENCH=/sys/kernel/debug/lrupool_ttm_bench
 CGROOT=/sys/fs/cgroup
 TOP=$CGROOT/lrupool-bench
@@ -71,6 +78,9 @@ offlined=()
 cpus_before=
 ko=${LRUPOOL_KO:-}
 bench_ko=${LRUPOOL_BENCH_KO:-}
+dmabuf_ko=${LRUPOOL_DMABUF_KO:-}
+dmabuf_loaded_here=
+dmabuf_old_limit=
 loaded_here=
 bench_loaded_here=
 failed=0
@@ -104,6 +114,7 @@ while [ $# -gt 0 ]; do
 	--ttm) [ $# -ge 2 ] || { usage >&2; exit 2; }; ttm_dir=$2; shift 2 ;;
 	--ko) [ $# -ge 2 ] || { usage >&2; exit 2; }; ko=$2; shift 2 ;;
 	--bench-ko) [ $# -ge 2 ] || { usage >&2; exit 2; }; bench_ko=$2; shift 2 ;;
+	--dmabuf-ko) [ $# -ge 2 ] || { usage >&2; exit 2; }; dmabuf_ko=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -306,6 +317,8 @@ teardown() {
 			put "$BENCH" drop
 	fi
 	[ -z "$bench_loaded_here" ] || rmmod lrupool_bench
+	[ -z "$dmabuf_old_limit" ] || put "$DMABUF_PARAMS/pool_limit_pages" "$dmabuf_old_limit"
+	[ -z "$dmabuf_loaded_here" ] || rmmod lrupool_dmabuf
 	[ -n "$keep" ] || [ -z "$loaded_here" ] || rmmod lrupool
 }
 
@@ -374,6 +387,51 @@ run_paths() {
 		bench "buf.miss.o$o" miss buffer caching=wc order=$o pages=512 iters=1 rounds=$ROUNDS
 	done
 	put "$PARAMS/pool_limit_pages" "$old_limit"
+}
+
+# /dev/lrupool from user space: lrupool-buf times one LRUPOOL_IOCTL_ALLOC
+# of a 2 MiB wc dma-buf on $nid, its mmap (the driver maps every page
+# there), a write to each page, and munmap + close, in a cgroup of its own:
+# from the pool (every round but the first takes the pages the last one
+# gave back), then fresh, in a second cgroup whose lists and ancestors'
+# hold nothing, with the driver's pool_limit_pages at 0 (each close gives
+# the pages back to the system, each ioctl allocates, charges and switches
+# them to wc). Figures per page, as the in-kernel cases'.
+run_dmabuf() {
+	local kind out ph mn md mx
+
+	phase dmabuf
+	if ! command -v lrupool-buf >/dev/null; then
+		warn "dmabuf: lrupool-buf is not on the PATH; its rows are left out"
+		return
+	fi
+	if [ ! -d /sys/module/lrupool_dmabuf ]; then
+		if [ -z "$dmabuf_ko" ]; then
+			warn "dmabuf: lrupool_dmabuf is not loaded and no --dmabuf-ko was given; its rows are left out"
+			return
+		fi
+		insmod "$dmabuf_ko" || { warn "dmabuf: cannot load $dmabuf_ko"; failed=1; return; }
+		dmabuf_loaded_here=1
+	fi
+	dmabuf_old_limit=$(cat "$DMABUF_PARAMS/pool_limit_pages")
+	cg_make dmabuf-hit
+	cg_make dmabuf-miss
+	for kind in hit miss; do
+		[ "$kind" = hit ] || put "$DMABUF_PARAMS/pool_limit_pages" 0
+		if ! out=$(as_cg "dmabuf-$kind" lrupool-buf bench -s 2M -c wc -N "$nid" --rounds "$ROUNDS" 2>&1); then
+			warn "dmabuf: lrupool-buf bench failed: $out"
+			failed=1
+			break
+		fi
+		while read -r ph mn md mx; do
+			case $ph in
+			ioctl | mmap | touch | close | total) ;;
+			*) continue ;;
+			esac
+			say "RESULT id=dmabuf.$kind.o9 $ph caching=wc rounds=$ROUNDS pages=512 median=$(per "$md" 512) min=$(per "$mn" 512) max=$(per "$mx" 512)"
+		done <<<"$out"
+	done
+	put "$DMABUF_PARAMS/pool_limit_pages" "$dmabuf_old_limit"
 }
 
 # The shrinker's scan, each in a cgroup of its own.
@@ -524,6 +582,7 @@ main() {
 	[ -z "$cal" ] || "$cal" || { warn "$cal failed"; failed=1; }
 	run_memory
 	run_paths
+	run_dmabuf
 	[ -z "$ttm_dir" ] || run_ttm
 	run_shrink
 	run_depths

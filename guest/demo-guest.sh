@@ -48,7 +48,9 @@ stop_recording() {
 cleanup() {
 	stop_recording
 	rmdir "$CG/demo/app/worker" "$CG/demo/app" "$CG/demo/other" \
-		"$CG/demo" "$CG/gpu/A" "$CG/gpu/B" "$CG/gpu" 2>/dev/null || true
+		"$CG/demo" "$CG/gpu/A" "$CG/gpu/B" "$CG/gpu" \
+		"$CG/jobs/A" "$CG/jobs/B" "$CG/jobs" "$CG/viewer" 2>/dev/null || true
+	rmmod lrupool_dmabuf 2>/dev/null || true
 	rmmod lrupool 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -237,6 +239,72 @@ pcount
 pstats
 mark "scan gpu/B"
 status
+
+DB=/sys/kernel/debug/lrupool_dmabuf
+# dstats: /dev/lrupool's pool counters on one line
+dstats() {
+	printf '   stats:'
+	awk '$1 != "max_order" { printf " %s=%s", $1, $2 } END { print "" }' "$DB/stats"
+}
+# dcount: its count, or a note that its pool is empty
+dcount() {
+	local lines
+
+	printf '$ cat %s\n' "$DB/count"
+	lines=$(cat "$DB/count")
+	echo "${lines:-   (empty)}"
+}
+
+say "7. /dev/lrupool: the same story with real processes and dma-bufs"
+echo "lrupool_dmabuf.ko is a driver with a page-pool instance of its own: a"
+echo "process asks /dev/lrupool for a buffer (LRUPOOL_IOCTL_ALLOC) and gets a"
+echo "dma-buf fd to mmap, pass on or close. lrupool-buf allocates buffers, maps"
+echo "them, checks that they read as zero, writes a pattern and holds them."
+run insmod "$LRUPOOL_DMABUF_KO"
+run ls -l /dev/lrupool
+mkdir "$CG/jobs"
+echo +memory >"$CG/jobs/cgroup.subtree_control"
+mkdir "$CG/jobs/A"
+echo "jobs: id $(id_of jobs), jobs/A: id $(id_of jobs/A)"
+as jobs/A lrupool-buf --count 4 --size 2M --caching wc --node 0
+dstats
+dcount
+mem jobs/A
+echo "-> a job in jobs/A made four 2 MiB write-combined buffers (miss=2048),"
+echo "   wrote into them and exited: the pages sit on jobs/A's list, charged"
+echo "   to jobs/A"
+
+say "8. jobs/A is removed: its pages and their charge move to jobs"
+run rmdir "$CG/jobs/A"
+for _ in $(seq 50); do
+	grep -q "^$(id_of jobs) wc 9 2048 " "$DB/count" &&
+		grep -q '^nr_dying_descendants 0' "$CG/jobs/cgroup.stat" && break
+	sleep 0.2
+done
+dcount
+mem jobs
+run grep nr_dying_descendants "$CG/jobs/cgroup.stat"
+
+say "9. The next job, in sibling jobs/B, gets them: no miss, no caching change"
+mkdir "$CG/jobs/B"
+as jobs/B lrupool-buf --count 4 --size 2M --caching wc --node 0 --expect zero
+dstats
+echo "-> hit_ancestor=2048, miss and caching_changes as before; and not a"
+echo "   byte of jobs/A's pattern: every page read as zero (--expect zero)"
+
+say "10. A buffer outlives its process: handed to a child in another cgroup"
+mkdir "$CG/viewer"
+as jobs/B lrupool-buf --size 2M --caching wc --node 0 --pattern 0x42 --fork \
+	--child-cgroup "$CG/viewer" --child-hold 2 --child-log /tmp/child.log
+run grep in_use "$DB/stats"
+echo "-> the job has exited; its child, in viewer, holds the buffer"
+sleep 3
+run cat /tmp/child.log
+dcount
+echo "-> the child read the job's pattern and closed the fd: the pages went to"
+echo "   jobs' list, whose memcg they are charged to, not viewer's"
+run grep -E "'^(miss|hit_ancestor|given|in_use) '" "$DB/stats"
+run rmmod lrupool_dmabuf
 
 say "drop_caches empties the pools; unloading frees whatever is left"
 run "echo 2 > /proc/sys/vm/drop_caches"

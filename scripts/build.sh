@@ -7,10 +7,12 @@
 # against its exports as a driver would, each with KBUILD_EXTRA_SYMBOLS
 # pointing at lrupool's Module.symvers: the test fixture that embeds a
 # page-pool instance (test/fixtures/embed/, lrupool_embed.ko) and the
-# benchmark (bench/pool/, lrupool_bench.ko). Each kernel builds in its own
-# copy of the sources, build/<kernel>/, so that the tree stays clean; 7.2
-# and 7.3 build inside the sid chroot with sid's toolchain. All modules land
-# in build/<kernel>/; prints the path of each, lrupool.ko last.
+# benchmark (bench/pool/, lrupool_bench.ko); /dev/lrupool's driver
+# (dmabuf/, lrupool_dmabuf.ko) builds in lrupool.ko's own run. Each kernel
+# builds in its own copy of the sources, build/<kernel>/, so that the tree
+# stays clean; 7.2 and 7.3 build inside the sid chroot with sid's
+# toolchain. All modules land in build/<kernel>/; prints the path of each,
+# lrupool.ko last.
 # LRUPOOL_BUILD_DIR (default build/) lets concurrent users of one tree
 # build in separate places.
 set -euo pipefail
@@ -20,7 +22,7 @@ top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
-SOURCES=(Kbuild Makefile src include test/fixtures/embed bench)
+SOURCES=(Kbuild Makefile src include dmabuf test/fixtures/embed bench)
 # Modules built against lrupool.ko's exports, each a directory of SOURCES.
 COMPANIONS=(test/fixtures/embed bench/pool)
 BUILD_DIR=${LRUPOOL_BUILD_DIR:-$top/build}
@@ -79,7 +81,8 @@ build_one() {
 			kos+=("$ko")
 		done
 	done
-	kos+=("$prefix$out/lrupool.ko")
+	# /dev/lrupool's driver, built in lrupool.ko's own kbuild run.
+	kos+=("$prefix$out/dmabuf/lrupool_dmabuf.ko" "$prefix$out/lrupool.ko")
 	if grep -qiE 'warning:|error:' "$log"; then
 		grep -iE -B2 -A4 'warning:|error:' "$log" >&2
 		die "build for $k ($rel) is not warning-free with W=1"

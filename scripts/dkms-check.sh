@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms-check.sh [kernel...]: show that dkms.conf builds lrupool for the
-# host-installed kernels (default 6.1 and 6.12): dkms add, dkms build, then
-# dkms remove, leaving no trace. Prints TAP.
+# host-installed kernels (default 6.1 and 6.12): dkms add, dkms build (both
+# modules, lrupool and lrupool_dmabuf, must come out), then dkms remove,
+# leaving no trace. Prints TAP.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +30,8 @@ trap cleanup EXIT
 cleanup
 stage=$(mktemp -d)
 mkdir "$stage/$name-$ver"
-(cd "$top" && cp -a dkms.conf Kbuild Makefile src include "$stage/$name-$ver/")
+(cd "$top" && cp -a dkms.conf Kbuild Makefile src include dmabuf \
+	"$stage/$name-$ver/")
 
 echo "1..$(($# + 1))"
 n=1
@@ -47,6 +49,8 @@ for k in "$@"; do
 	if [ -n "$rel" ] && dkms build "$name/$ver" -k "$rel" \
 		>"$stage/build.log" 2>&1 &&
 		ls /var/lib/dkms/"$name/$ver/$rel"/*/module/"$name".ko* \
+			>/dev/null 2>&1 &&
+		ls /var/lib/dkms/"$name/$ver/$rel"/*/module/lrupool_dmabuf.ko* \
 			>/dev/null 2>&1; then
 		echo "ok $n dkms: build for $k ($rel)"
 	else

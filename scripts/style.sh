@@ -63,7 +63,7 @@ main() {
 	fetch_checkpatch
 	cd "$top"
 	local c
-	files=(src/*.c src/*.h include/lrupool/*.h)
+	files=(src/*.c src/*.h include/lrupool/*.h dmabuf/*.c)
 	# The modules built against lrupool.ko's exports.
 	for c in test/fixtures/embed/*.c bench/*.h bench/*/*.c; do
 		[ -f "$c" ] && files+=("$c")

@@ -67,16 +67,18 @@
 #
 # The guest (scripts/guest-init.sh is its /init):
 #   /lrupool/lrupool.ko   the module, not loaded when the suite starts
-#   /lrupool/lrupool_embed.ko, /lrupool/lrupool_bench.ko
+#   /lrupool/lrupool_embed.ko, /lrupool/lrupool_bench.ko,
+#   /lrupool/lrupool_dmabuf.ko
 #                         the modules built against its exports: the test
-#                         fixture that embeds a page-pool instance and the
-#                         benchmark
+#                         fixture that embeds a page-pool instance, the
+#                         benchmark and /dev/lrupool's driver
 #   /lrupool/lib/         copy of the repository's test/lib/
 #   /lrupool/tests/NAME/  each DIR, by its base name (host/ and fixtures/
 #                         subdirectories left out); bats runs from
 #                         /lrupool/tests
 #   environment           LRUPOOL_KO=/lrupool/lrupool.ko,
-#                         LRUPOOL_EMBED_KO, LRUPOOL_BENCH_KO (the above),
+#                         LRUPOOL_EMBED_KO, LRUPOOL_BENCH_KO,
+#                         LRUPOOL_DMABUF_KO (the above),
 #                         LRUPOOL_LIB=/lrupool/lib,
 #                         LRUPOOL_KERNEL=<6.1|6.12|7.2|7.3|debug>,
 #                         BATS_TEST_TIMEOUT, HOME=/root, TMPDIR=/tmp
@@ -377,6 +379,7 @@ write_env() {
 		printf 'export LRUPOOL_KO=/lrupool/lrupool.ko\n'
 		printf 'export LRUPOOL_EMBED_KO=/lrupool/lrupool_embed.ko\n'
 		printf 'export LRUPOOL_BENCH_KO=/lrupool/lrupool_bench.ko\n'
+		printf 'export LRUPOOL_DMABUF_KO=/lrupool/lrupool_dmabuf.ko\n'
 		printf 'export LRUPOOL_LIB=/lrupool/lib\n'
 		[ -z "$files" ] || printf 'export LRUPOOL_FILES=/lrupool/files\n'
 		for e in "${guest_env[@]}"; do

@@ -22,6 +22,8 @@ SPLAT='WARNING|BUG[: ]|Oops|KASAN|cut here|general protection|list_(add|del) cor
 
 setup() {
 	lp_setup
+	# /dev/lrupool's ioctl is one of the fuzzer's ops (lib/fuzz-dmabuf.sh).
+	insmod "$LRUPOOL_DMABUF_KO"
 	lp_cg_create fuzz
 	lp_cg_create fuzz/a
 	lp_cg_create fuzz/b
@@ -32,6 +34,7 @@ setup() {
 }
 
 teardown() {
+	[ ! -d /sys/module/lrupool_dmabuf ] || rmmod lrupool_dmabuf
 	lp_teardown
 }
 
@@ -62,6 +65,7 @@ drained() {
 	printf '# %s\n' "${lines[@]}" >&3
 	assert_success
 	assert_line --regexp '^fuzz: seed [0-9]+: [1-9][0-9]* writes'
+	assert_line --regexp '^fuzz:   dmabuf:ioctl: [1-9][0-9]* writes'
 
 	# Nothing the fuzzer made is left; the parameters are as they were.
 	assert_equal "$(cat "$LP_PAGES/buffers")" ""
@@ -114,6 +118,8 @@ drained() {
 	lp_assert_pstat shrink_freed $((freed + 64))
 	lp_assert_pages_consistent
 
+	run rmmod lrupool_dmabuf
+	assert_success
 	run rmmod lrupool
 	assert_success
 	run lp_kernel_log_since_mark

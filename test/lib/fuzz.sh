@@ -2137,6 +2137,8 @@ fz_main() {
 			fz_cg_action
 		elif [ "$R" -lt 15 ] && [ ${#FZ_PARAM_LIST[@]} -gt 0 ]; then
 			fz_fuzz_param
+		elif [ "$R" -lt 18 ] && fz_dmabuf_ready; then
+			fz_dmabuf_op
 		else
 			fz_pick FZ_FILES
 			file=$P
@@ -2155,6 +2157,10 @@ fz_main() {
 	fz_summary
 	[ "$FZ_FAILS" -eq 0 ]
 }
+
+# The op for /dev/lrupool's ioctl.
+# shellcheck source=test/lib/fuzz-dmabuf.sh
+. "$(dirname "${BASH_SOURCE[0]}")/fuzz-dmabuf.sh"
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	fz_main "$@"
