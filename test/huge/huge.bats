@@ -32,11 +32,9 @@ teardown() {
 assert_no_lockup() {
 	local found
 
-	found=$(lp_kernel_log_since_mark |
-		grep -E 'soft lockup|hard LOCKUP|rcu.*(stall|detected)|blocked for more than' || :)
+	found=$(lp_splats_since_mark)
 	[ -z "$found" ] || fail "$1: the kernel reports:
 $(lp_kernel_log_since_mark | tail -n 60)"
-	lp_assert_no_splat
 }
 
 # fill <cgroup> <caching>:<nid>...: a 1 GiB buffer of each caching mode on

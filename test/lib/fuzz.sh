@@ -63,6 +63,9 @@ export LC_ALL=C
 shopt -s extglob
 set -f
 
+# shellcheck source=test/lib/guest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/guest.sh"
+
 FZ_DEBUGFS=/sys/kernel/debug/lrupool
 FZ_PARAMS=/sys/module/lrupool/parameters
 FZ_CGROOT=/sys/fs/cgroup
@@ -532,15 +535,10 @@ fz_errno() {
 	local msg=
 
 	IFS= read -r msg < "$FZ_ERRF" || :
-	msg=${msg##*: }
-	case $msg in
-	'Invalid argument') O=EINVAL ;;
-	'No such file or directory') O=ENOENT ;;
-	'File exists') O=EEXIST ;;
-	'Argument list too long') O=E2BIG ;;
-	'Cannot allocate memory') O=ENOMEM ;;
-	*) O="other(${msg:-no message})" ;;
-	esac
+	lp_errno "$msg"
+	O=$LP_ERRNO
+	[ "$O" != other ] || O="other(${msg##*: })"
+	[ -n "$msg" ] || O="other(no message)"
 }
 
 # fz_put <file>: write the payload in one write(2); O = ok or the errno.

@@ -74,8 +74,8 @@
 #      by about 3 MB, and the unload frees about 45 MB; MemFree alone moves
 #      by 20 MB or more as the per-CPU lists grow and shrink). MemFree and
 #      the /proc/meminfo fields that moved by 1 MB or more are printed.
-#   6. The kernel logged no WARNING, BUG, Oops, KASAN, lockdep, hung task
-#      or list corruption report since the start.
+#   6. The kernel logged no splat since the start (lp_splats: WARNING,
+#      BUG, Oops, KASAN, lockdep, hung task, list corruption, OOM killer...).
 #
 # It prints what it did: the seed first, then a table of operations by kind
 # and result, cgroups created and removed, pages allocated, freed, given,
@@ -238,19 +238,8 @@ st_errno() {
 		IFS= read -r -u "$ST_EFD" line || break
 		ST_ERRMSG=$line
 	done
-	case $ST_ERRMSG in
-	*"Cannot allocate memory") ST_ERR=ENOMEM ;;
-	*"Device or resource busy") ST_ERR=EBUSY ;;
-	*"No such file or directory") ST_ERR=ENOENT ;;
-	*"No such device") ST_ERR=ENODEV ;;
-	*"Resource temporarily unavailable") ST_ERR=EAGAIN ;;
-	*"File exists") ST_ERR=EEXIST ;;
-	*"Directory not empty") ST_ERR=ENOTEMPTY ;;
-	*"Invalid argument") ST_ERR=EINVAL ;;
-	*"Argument list too long") ST_ERR=E2BIG ;;
-	*"Interrupted system call") ST_ERR=EINTR ;;
-	*) ST_ERR=other ;;
-	esac
+	lp_errno "$ST_ERRMSG"
+	ST_ERR=$LP_ERRNO
 }
 
 # st_write <file> <line>: write one line (one write()); ST_ERR is ok or the
@@ -1115,8 +1104,7 @@ st_unload() {
 st_check_kernel_log() {
 	local splat
 
-	splat=$(lp_kernel_log_since_mark |
-		grep -E 'WARNING:|BUG|Oops|KASAN|general protection fault|list_(add|del) corruption|objects remaining|Call Trace|KFENCE|UBSAN|INFO: task|soft lockup|rcu.*stall|possible (circular|recursive) locking|lock held' || :)
+	splat=$(lp_splats_since_mark)
 	[ -z "$splat" ] || st_fail "the kernel logged a splat:
 $(lp_kernel_log_since_mark | tail -n 80)"
 }
