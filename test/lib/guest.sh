@@ -197,7 +197,12 @@ lp_splats() {
 	awk -f "$LP_LIB/splat.awk"
 }
 
-# lp_splats_since_mark: the splats the kernel logged since lp_kernel_mark.
-lp_splats_since_mark() {
-	lp_kernel_log_since_mark | lp_splats
+# lp_no_splat_since_mark [<lines>]: whether the kernel logged no splat since
+# lp_kernel_mark; if it did, print so and the last lines (default 60) of
+# what it logged since, and fail.
+lp_no_splat_since_mark() {
+	[ -n "$(lp_kernel_log_since_mark | lp_splats)" ] || return 0
+	echo "the kernel logged a splat:"
+	lp_kernel_log_since_mark | tail -n "${1:-60}"
+	return 1
 }

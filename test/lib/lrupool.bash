@@ -95,11 +95,9 @@ lp_umount_debugfs() {
 # lp_assert_no_splat: the kernel logged no splat (lp_splats) since
 # lp_kernel_mark.
 lp_assert_no_splat() {
-	local splat
+	local out
 
-	splat=$(lp_splats_since_mark)
-	[ -z "$splat" ] || fail "the kernel logged a splat:
-$(lp_kernel_log_since_mark | tail -n 60)"
+	out=$(lp_no_splat_since_mark 60) || fail "$out"
 }
 
 lp_assert_not_tainted() {

@@ -126,9 +126,7 @@ st_unload() {
 }
 
 st_check_kernel_log() {
-	local splat
+	local out
 
-	splat=$(lp_splats_since_mark)
-	[ -z "$splat" ] || st_fail "the kernel logged a splat:
-$(lp_kernel_log_since_mark | tail -n 80)"
+	out=$(lp_no_splat_since_mark 80) || st_fail "$out"
 }
