@@ -65,8 +65,12 @@ BENCH=$DEBUGFS/bench
 PARAMS=/sys/module/lrupool_bench/parameters
 DMABUF_PARAMS=/sys/module/lrupool_dmabuf/parameters
 TTM_BENCH=/sys/kernel/debug/lrupool_ttm_bench
-CGROOT=/sys/fs/cgroup
-TOP=$CGROOT/lrupool-bench
+LP_LIB=${LRUPOOL_LIB:-$(cd "$(dirname "$0")/../test/lib" && pwd)}
+# shellcheck source=test/lib/guest.sh
+. "$LP_LIB/guest.sh"
+CGROOT=$LP_CGROOT
+TOPCG=lrupool-bench
+TOP=$CGROOT/$TOPCG
 
 quick=
 one_cpu=
@@ -129,38 +133,7 @@ if [ -n "$quick" ]; then
 	MEM_PAGES=2048
 fi
 
-# --- cgroups ------------------------------------------------------------------
-
-# cg_make <path below TOP>: make the cgroup, the memory controller on in
-# its parent first.
-cg_make() {
-	local dir=$TOP/$1 parent
-
-	parent=$(dirname "$dir")
-	grep -qw memory "$parent/cgroup.subtree_control" ||
-		echo +memory >"$parent/cgroup.subtree_control" || return
-	mkdir "$dir"
-}
-
-# cg_rmtree <dir>: remove a cgroup tree, deepest first.
-cg_rmtree() {
-	local dir=$1 sub
-
-	[ -d "$dir" ] || return 0
-	for sub in "$dir"/*/; do
-		[ -d "$sub" ] && cg_rmtree "${sub%/}"
-	done
-	rmdir "$dir" 2>/dev/null || { sleep 1; rmdir "$dir"; }
-}
-
-# as_cg <path below TOP> <command...>: run the command in a subshell that
-# has moved into that cgroup.
-as_cg() {
-	local cg=$1
-
-	shift
-	(echo "$BASHPID" >"$TOP/$cg/cgroup.procs" && "$@")
-}
+# --- cgroups: lp_cg_make, lp_in_cg, lp_cg_rmtree (test/lib/guest.sh) --------
 
 # put <file> <line>: one write, the errno's text on failure.
 put() {
@@ -180,7 +153,7 @@ run_case() {
 trigger() {
 	local file=$1 id=$2 cg=$3 out line
 
-	if ! out=$(as_cg "$cg" run_case "$4" "$file" 2>&1); then
+	if ! out=$(lp_in_cg "$TOPCG/$cg" run_case "$4" "$file" 2>&1); then
 		warn "$id: '$4' failed: $out"
 		failed=1
 		return 1
@@ -204,7 +177,7 @@ bench() {
 fill() {
 	local out
 
-	out=$(as_cg "$1" run_case "pool caching=$3 order=$4 pages=$2") || return
+	out=$(lp_in_cg "$TOPCG/$1" run_case "pool caching=$3 order=$4 pages=$2") || return
 	case $out in
 	*" released=0") ;;
 	*) warn "fill $1: not all pooled: $out" ;;
@@ -294,10 +267,8 @@ setup() {
 	nid=$(cpu_node "$cpu")
 	old_limit=$(cat "$PARAMS/pool_limit_pages")
 	put "$PARAMS/fallback" ancestors
-	[ -d "$TOP" ] && cg_rmtree "$TOP"
-	grep -qw memory "$CGROOT/cgroup.subtree_control" ||
-		echo +memory >"$CGROOT/cgroup.subtree_control"
-	mkdir "$TOP"
+	[ -d "$TOP" ] && lp_cg_rmtree "$TOP"
+	lp_cg_make "$TOPCG"
 }
 
 teardown() {
@@ -309,7 +280,7 @@ teardown() {
 	[ -z "$ttm_loaded" ] || ttm_unload lrupool_ttm_bench ttm drm
 	[ -z "$old_limit" ] || put "$PARAMS/pool_limit_pages" "$old_limit"
 	if [ -z "$keep" ]; then
-		cg_rmtree "$TOP"
+		lp_cg_rmtree "$TOP"
 		# The pages and objects of the removed cgroups went to the
 		# root's lists: give them back to the system (unloading the
 		# bench frees them too). This shell is the root's, on CPU 0.
@@ -360,7 +331,7 @@ run_paths() {
 	local o
 
 	phase paths
-	cg_make local
+	lp_cg_make "$TOPCG/local"
 	for o in 0 9; do
 		bench "base.wc.o$o" local baseline caching=wc order=$o pages=$BASE_PAGES rounds=$ROUNDS
 		bench "free.o$o" local free order=$o pages=$BASE_PAGES rounds=$ROUNDS
@@ -380,7 +351,7 @@ run_paths() {
 		bench "buf.hit.o$o" local buffer caching=wc order=$o pages=512 iters=4 rounds=$ROUNDS
 	done
 	# A cgroup with nothing pooled, and a pool that keeps nothing.
-	cg_make miss
+	lp_cg_make "$TOPCG/miss"
 	put "$PARAMS/pool_limit_pages" 0
 	bench buf.miss.p1 miss buffer caching=wc order=0 pages=1 iters=64 rounds=$ROUNDS
 	for o in 0 9; do
@@ -442,7 +413,7 @@ run_shrink() {
 	for c in wb wc uc; do
 		for o in 0 9; do
 			[ "$c" = uc ] && [ $o = 9 ] && continue
-			cg_make "shrink-$c$o"
+			lp_cg_make "$TOPCG/shrink-$c$o"
 			bench "shrink.$c.o$o" "shrink-$c$o" shrink caching=$c order=$o pages=$BASE_PAGES rounds=$ROUNDS
 		done
 	done
@@ -504,12 +475,12 @@ run_depths() {
 
 	phase depths
 	for d in $DEPTHS; do
-		cg_make "dep$d"
+		lp_cg_make "$TOPCG/dep$d"
 		fill "dep$d" "$HIT_PAGES" wc 0
 		path=dep$d
 		for ((i = 1; i <= d; i++)); do
 			path=$path/c$i
-			cg_make "$path"
+			lp_cg_make "$TOPCG/$path"
 		done
 		settle
 		bench "depth$d" "$path" hit caching=wc order=0 batch=1 iters=$HIT_PAGES rounds=$ROUNDS
@@ -529,7 +500,7 @@ populate() {
 	(cd "$TOP/sib" && eval "mkdir s{$from..$to}") || return
 	echo 1 >/proc/sys/vm/stat_refresh
 	slab0=$(meminfo Slab)
-	out=$(as_cg sib/me run_case "fill cgroup=$(stat -c %i "$TOP/sib") caching=wc order=0 pages=1 objects=1") ||
+	out=$(lp_in_cg "$TOPCG/sib/me" run_case "fill cgroup=$(stat -c %i "$TOP/sib") caching=wc order=0 pages=1 objects=1") ||
 		return
 	echo 1 >/proc/sys/vm/stat_refresh
 	slab1=$(meminfo Slab)
@@ -542,10 +513,10 @@ run_siblings() {
 	local n have=1
 
 	phase siblings
-	cg_make sib
-	cg_make sib/me
+	lp_cg_make "$TOPCG/sib"
+	lp_cg_make "$TOPCG/sib/me"
 	fill sib/me "$HIT_PAGES" wc 0
-	as_cg sib/me put "$BENCH" "objadd objects=$HIT_PAGES"
+	lp_in_cg "$TOPCG/sib/me" put "$BENCH" "objadd objects=$HIT_PAGES"
 	for n in $SIBLINGS; do
 		populate "$have" $((n - 1)) || { warn "populating $n siblings failed"; failed=1; return; }
 		have=$n
@@ -563,7 +534,7 @@ run_memory() {
 
 	phase memory
 	pagesz=$(getconf PAGESIZE 2>/dev/null || echo 4096)
-	cg_make mem
+	lp_cg_make "$TOPCG/mem"
 	if ! slab0=$(settled mem slab) || ! kern0=$(settled mem kernel) ||
 		! fill mem "$n" wc 0 ||
 		! slab1=$(settled mem slab) || ! kern1=$(settled mem kernel); then

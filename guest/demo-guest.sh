@@ -8,8 +8,11 @@
 # (from "# lrupool record" to "# end") for the host to draw.
 set -euo pipefail
 
+LP_LIB=${LRUPOOL_LIB:-$(cd "$(dirname "$0")/../test/lib" && pwd)}
+# shellcheck source=test/lib/guest.sh
+. "$LP_LIB/guest.sh"
 D=/sys/kernel/debug/lrupool
-CG=/sys/fs/cgroup
+CG=$LP_CGROOT
 REC=/tmp/lrupool-demo.rec
 rec_pid=
 
@@ -20,9 +23,9 @@ as() {
 	local cg=$1
 	shift
 	printf '$ (in %s) %s\n' "$cg" "$*"
-	bash -c 'echo $$ > "$1/cgroup.procs" && eval "$2"' _ "$CG/$cg" "$*"
+	lp_as "$cg" "$*"
 }
-id_of() { stat -c %i "$CG/$1"; }
+id_of() { lp_cg_id "$1"; }
 stat_of() { grep "^$2 " "$CG/$1/memory.stat"; }
 
 # mark <text>: a labelled moment in the recording.

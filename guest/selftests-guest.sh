@@ -30,7 +30,10 @@
 # a live buffer did not survive the selftests whole.
 set -uo pipefail
 
-CG=/sys/fs/cgroup
+LP_LIB=${LRUPOOL_LIB:-$(cd "$(dirname "$0")/../test/lib" && pwd)}
+# shellcheck source=test/lib/guest.sh
+. "$LP_LIB/guest.sh"
+CG=$LP_CGROOT
 D=/sys/kernel/debug/lrupool
 BIN=${LRUPOOL_FILES:?LRUPOOL_FILES is not set}
 KO=${LRUPOOL_KO:?LRUPOOL_KO is not set}
@@ -59,29 +62,6 @@ fatal() {
 	note "error: $*"
 	teardown
 	exit 1
-}
-
-# cg_dir <cgroup>: its directory ("/" is the root).
-cg_dir() {
-	local cg=${1#/}
-
-	echo "$CG${cg:+/$cg}"
-}
-
-# as <cgroup> <file> <line> [<file> <line>...]: write each line to its file,
-# in order, from one shell moved into the cgroup; stop at the first failure.
-as() {
-	local procs
-
-	procs=$(cg_dir "$1")/cgroup.procs
-	shift
-	# shellcheck disable=SC2016 # expanded by the child shell
-	bash -c 'echo $$ > "$1" || exit 125
-		shift
-		while [ $# -ge 2 ]; do
-			printf "%s\n" "$2" > "$1" || { echo "\"$2\" > $1 failed" >&2; exit 1; }
-			shift 2
-		done' as "$procs" "$@"
 }
 
 # load_modules: the modules the host put in $BIN/modules (loop, ext4 and
@@ -178,21 +158,11 @@ run_capture() {
 
 # --- lrupool's side --------------------------------------------------------
 
-id_of() { stat -c %i "$(cg_dir "$1")"; }
-
 tag_of() {
 	case $1 in
 	/) echo root ;;
 	*) echo "${1//\//-}" ;;
 	esac
-}
-
-cg_make() {
-	local dir=$CG/$1
-
-	grep -qw memory "$(dirname "$dir")/cgroup.subtree_control" ||
-		echo +memory >"$(dirname "$dir")/cgroup.subtree_control" || return
-	mkdir "$dir"
 }
 
 # fill <cgroup>: as that cgroup, make buffers of several cachings, orders
@@ -202,7 +172,7 @@ fill() {
 	local cg=$1 t
 
 	t=$(tag_of "$cg")
-	as "$cg" \
+	lp_write_as "$cg" \
 		"$D/pages/alloc" "$t-wc9 1024 caching=wc nid=0" \
 		"$D/pages/alloc" "$t-wc9b 512 caching=wc nid=1" \
 		"$D/pages/alloc" "$t-uc2 256 caching=uc order=2 nid=1" \
@@ -235,7 +205,7 @@ show_pool() {
 pooled_in() {
 	local id
 
-	id=$(id_of "$1") || return
+	id=$(lp_cg_id "$1") || return
 	awk -v id="$id" '$1 == id { f = 1 } END { exit !f }' "$D/pages/count" &&
 		awk -v id="$id" '$1 == id { f = 1 } END { exit !f }' "$D/objects/count"
 }
@@ -255,8 +225,8 @@ fill_all() {
 
 	insmod "$KO" || return
 	[ -d "$D/pages" ] || { note "no $D/pages"; return 1; }
-	cg_make lp-st-a && cg_make lp-st-b && cg_make lp-st-b/gone &&
-		cg_make lp-st-b/c || return
+	lp_cg_make lp-st-a && lp_cg_make lp-st-b && lp_cg_make lp-st-b/gone &&
+		lp_cg_make lp-st-b/c || return
 	for cg in "${FILLED[@]}"; do
 		fill "$cg" || { note "filling $cg failed"; return 1; }
 	done

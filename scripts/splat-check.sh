@@ -9,14 +9,12 @@
 #   -q        print only the reasons, not the offending part of the log
 #   -C LINES  lines of log shown after each splat's first line (default 60)
 #
-# Flagged in the log: WARN (WARNING: ..., "cut here"), BUG (BUG: ...,
-# "kernel BUG at", SLUB's "BUG <cache> (...): ..." reports), oops (Oops:,
-# "... [#N]" die() lines, general protection fault, Kernel panic), UBSAN
-# reports, list corruption (DEBUG_LIST), objects left in a slab cache that is
-# destroyed, hung tasks, soft/hard lockups and RCU stalls; and what the
-# debug kernel adds: KASAN and lockdep reports (their BUG:/WARNING: lines,
-# and lockdep's INFO: lines), DEBUG_VM page dumps and kmemleak's "new
-# suspected memory leaks".
+# Flagged in the log: what test/lib/splat.awk, the one definition of a
+# splat that the guest's own checks share, flags: WARN, BUG, oops, UBSAN,
+# list corruption, objects left in a slab cache that is destroyed, hung
+# tasks, soft/hard lockups and RCU stalls, the OOM killer; and what the
+# debug kernel adds: KASAN and lockdep reports, DEBUG_VM page dumps and
+# kmemleak's "new suspected memory leaks".
 # Flagged in the taint: any flag but O (out-of-tree module, 4096) and
 # E (unsigned module, 8192).
 #
@@ -25,6 +23,7 @@
 set -euo pipefail
 
 prog=splat-check
+SPLAT_AWK=$(cd "$(dirname "$0")/.." && pwd)/test/lib/splat.awk
 context=60
 quiet=
 
@@ -84,52 +83,8 @@ if [ -n "$taint" ]; then
 	esac
 fi
 
-# Patterns match the message text, after the "[ 12.345678] " timestamp and
-# an optional "[T123]"/"[C1]" caller field are removed, so that a subsystem's
-# informational "Foo: WARNING: ..." line is not taken for a WARN.
 # Each line of the awk program's output: <line number> TAB <kind> TAB <text>.
-matches=$(tr -d '\r' <"$log" | awk '
-{
-	msg = $0
-	sub(/^<[0-9]+>/, "", msg)
-	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", msg)
-	sub(/^\[ *[TC][0-9]+\] /, "", msg)
-	kind = ""
-	if (msg ~ /^WARNING: / || msg ~ /^-+\[ cut here \]-+/)
-		kind = "WARN"
-	else if (msg ~ /(^|: )BUG: (soft lockup|workqueue lockup)/ ||
-		 msg ~ /[Hh]ard LOCKUP/ ||
-		 msg ~ /^INFO: task .* blocked for more than/ ||
-		 msg ~ /(^|: )INFO: .*(detected stalls?|self-detected stall)/ ||
-		 msg ~ /^rcu: .*(detected stalls?|self-detected stall)/)
-		kind = "hang"
-	else if (msg ~ /list_(add|del) corruption/ ||
-		 msg ~ /^list_[a-z_]+ corruption/)
-		kind = "list corruption"
-	else if (msg ~ /Objects remaining/ ||
-		 msg ~ /Slab cache still has objects/)
-		kind = "objects remaining"
-	else if (msg ~ /(^|: )BUG: / || msg ~ /^kernel BUG at / ||
-		 msg ~ /^BUG [^ ]+ \((Not tainted|Tainted: [^)]*)\): /)
-		kind = "BUG"
-	else if (msg ~ /(^|: )Oops: / ||
-		 msg ~ /: [0-9a-f][0-9a-f][0-9a-f][0-9a-f] \[#[0-9]+\]/ ||
-		 msg ~ /^general protection fault/ ||
-		 msg ~ /^Kernel panic - not syncing/)
-		kind = "oops"
-	else if (msg ~ /^UBSAN: /)
-		kind = "UBSAN"
-	else if (msg ~ /^INFO: trying to register non-static key/ ||
-		 msg ~ /turning off the locking correctness validator/ ||
-		 msg ~ /^INFO: lockdep is turned off/)
-		kind = "lockdep"
-	else if (msg ~ /^page dumped because: /)
-		kind = "DEBUG_VM"
-	else if (msg ~ /^kmemleak: [0-9]+ new suspected memory leaks/)
-		kind = "kmemleak"
-	if (kind != "")
-		printf "%d\t%s\t%s\n", NR, kind, msg
-}')
+matches=$(tr -d '\r' <"$log" | awk -f "$SPLAT_AWK")
 
 if [ -n "$matches" ]; then
 	# One reason per kind, quoting its first occurrence; for a WARN, its

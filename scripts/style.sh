@@ -76,7 +76,7 @@ main() {
 		perl "$CP_DIR/scripts/kernel-doc" -none "${files[@]}"
 	local scripts=(scripts/*.sh guest/*.sh test/lib/*.bash .ci/run)
 	local f
-	for f in scripts/bench tools/lrupool test/lib/*.sh \
+	for f in scripts/bench tools/lrupool test/lib/*.sh test/lib/*/*.sh \
 		test/fixtures/splat-module/*.sh test/fixtures/lrupool-record/*.sh; do
 		[ -f "$f" ] && scripts+=("$f")
 	done

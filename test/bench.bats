@@ -12,11 +12,6 @@
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
 
-EINVAL='Invalid argument'
-E2BIG='Argument list too long'
-ENOENT='No such file or directory'
-ENODATA='No data available'
-
 export LP_BENCH=$LP_ROOT/bench
 export LP_BENCH_MODULE=/sys/module/lrupool_bench
 export LP_BENCH_PARAMS=$LP_BENCH_MODULE/parameters

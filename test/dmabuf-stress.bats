@@ -63,7 +63,7 @@ worker() {
 		2)
 			sock=$st/sock$n
 			rm -f "$st/listen$n"
-			db_as "$peer" lrupool-buf recv "$sock" --ready-file "$st/listen$n" \
+			lp_in_cg "$peer" lrupool-buf recv "$sock" --ready-file "$st/listen$n" \
 				> "$st/recv$n.$i" 2>&1 &
 			lp_wait_until 20 test -e "$st/listen$n" || return
 			job "$cg" "${args[@]}" --send "$sock" || return

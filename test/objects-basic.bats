@@ -62,6 +62,33 @@ teardown() {
 		fail "memory.current of A: $(lp_mem_current A), expected at least $cur0 + $want"
 }
 
+# The writer's memcg is the writing task's, not its mm owner's: clonevm (in
+# A, the owner of its mm) clones a CLONE_VM child, moves it to B, and the
+# child writes the add.
+@test "objects: add by a CLONE_VM child in another cgroup goes to the child's cgroup, not the mm owner's" {
+	local nr=2000 size want idA idB slabA0 slabB0
+
+	size=$(lp_object_size)
+	want=$((nr * size))
+	lp_cg_create A
+	lp_cg_create B
+	idA=$(lp_cg_id A)
+	idB=$(lp_cg_id B)
+	slabA0=$(lp_memstat A slab)
+	slabB0=$(lp_memstat B slab)
+
+	run lp_in_cg A clonevm "$(lp_cg_dir B)/cgroup.procs" "$LP_OBJ/add" "$nr 0"
+	assert_success
+	assert_output --regexp '^child [0-9]+ in 0::/B$'
+	lp_assert_count "$idB" "$nr" 0
+	lp_assert_count "$idA" 0 0
+	lp_assert_stat entries "$nr"
+	lp_wait_until 30 lp_slab_at_least B $((slabB0 + want)) ||
+		fail "slab of B: $(lp_memstat B slab), expected at least $slabB0 + $want"
+	lp_slab_at_most A $((slabA0 + want / 2)) ||
+		fail "slab of A: $(lp_memstat A slab), the objects were charged to the mm owner's cgroup ($slabA0 before)"
+}
+
 @test "objects: add shows the writer's cgroup-id in count on the node asked for" {
 	local idA
 

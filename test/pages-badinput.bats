@@ -10,11 +10,6 @@
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
 
-EINVAL='Invalid argument'
-ENOENT='No such file or directory'
-E2BIG='Argument list too long'
-EEXIST='File exists'
-
 # 2^64 - 1, 2^64 and far beyond: counts that do not fit 64 bits must not
 # wrap to small ones. 2^32 + 1 must not be truncated to 1.
 HUGE=(18446744073709551615 18446744073709551616 99999999999999999999999 4294967297)

@@ -10,8 +10,6 @@
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/lib}/pages"
 
-EINVAL='Invalid argument'
-
 setup() {
 	lp_setup
 	# What per-CPU charge batching may hold back from memory.current:

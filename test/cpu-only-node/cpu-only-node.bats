@@ -11,7 +11,6 @@
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/lrupool"
 load "${LRUPOOL_LIB:-$BATS_TEST_DIRNAME/../lib}/pages"
 
-EINVAL='Invalid argument'
 NODE_SYS=/sys/devices/system/node
 
 setup() {

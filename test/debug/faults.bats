@@ -417,7 +417,7 @@ $leaks"
 	local start=$SECONDS k
 
 	lp_cg_create P
-	lp_writes_as P "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "40 1"
+	lp_write_as P "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "40 1"
 	lp_fill_as P "p0 16 caching=wc order=0 nid=0" "p1 32 caching=wc order=2 nid=0" \
 		"p2 64 caching=wb order=3 nid=1" "p3 8 caching=uc order=0 nid=1"
 	lp_assert_count "$(lp_cg_id P)" 40 40
@@ -453,7 +453,7 @@ $leaks"
 
 # Q's pool, which the commands may borrow from; each trial must leave it so.
 nth_q_fill() {
-	lp_writes_as Q "$LP_OBJ/add" "4 0" "$LP_OBJ/add" "4 1"
+	lp_write_as Q "$LP_OBJ/add" "4 0" "$LP_OBJ/add" "4 1"
 	lp_fill_as Q "q0 8 caching=wc order=2 nid=0" "q1 3 caching=wc order=0 nid=0" \
 		"q2 2 caching=uc order=0 nid=1"
 	lp_assert_count "$(lp_cg_id Q)" 4 4

@@ -116,11 +116,11 @@ $1"
 #   D       a buffer in use: no pooled page, so no line
 build_tree() {
 	lp_cg_create A
-	lp_writes_as A "$LP_OBJ/add" "100 0" "$LP_OBJ/add" "30 1"
+	lp_write_as A "$LP_OBJ/add" "100 0" "$LP_OBJ/add" "30 1"
 	lp_fill_as A "a0 512 caching=wc order=9 nid=0" \
 		"a1 12 caching=uc order=2 nid=1" "a2 5 caching=wb order=0 nid=1"
 	lp_cg_create A/B
-	lp_writes_as A/B "$LP_OBJ/add" "50 0" "$LP_OBJ/add" "70 1"
+	lp_write_as A/B "$LP_OBJ/add" "50 0" "$LP_OBJ/add" "70 1"
 	lp_cg_create A/C
 	lp_fill_as A/C "c0 3 caching=wb order=0 nid=0" \
 		"c1 64 caching=wc order=3 nid=0" "c2 20 caching=uc order=4 nid=0"
@@ -258,7 +258,7 @@ freed_stats() {
 # twin <cgroup>: the same pool in each twin.
 twin() {
 	lp_cg_create "$1"
-	lp_writes_as "$1" "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "25 1"
+	lp_write_as "$1" "$LP_OBJ/add" "40 0" "$LP_OBJ/add" "25 1"
 	lp_fill_as "$1" "a 512 caching=wb order=9 nid=0" \
 		"b 3 caching=wb order=0 nid=0" "c 32 caching=uc order=4 nid=0" \
 		"d 5 caching=uc order=0 nid=0" "e 512 caching=wc order=9 nid=0" \

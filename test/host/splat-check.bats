@@ -110,6 +110,34 @@ setup() {
 	assert_line 'splat-check: hang: rcu: INFO: rcu_preempt self-detected stall on CPU'
 }
 
+@test "harness: splat detector flags the OOM killer" {
+	run "$SPLAT_CHECK" -q "$LOGS/oom-kill-6.12.log"
+	assert_failure 1
+	assert_line 'splat-check: OOM killer: head invoked oom-killer: gfp_mask=0x500cc2(GFP_HIGHUSER|__GFP_ACCOUNT), order=0, oom_score_adj=0'
+}
+
+# The guest's checks (lp_splats, test/lib/guest.sh) and splat-check.sh read
+# one definition, test/lib/splat.awk: the same logs, the same verdicts.
+@test "harness: the guest library flags what splat-check.sh flags" {
+	local f
+
+	for f in "$LOGS"/*.log; do
+		run bash -c '. "$1" && lp_splats < "$2" | cut -f2 | sort -u' _ \
+			"$BATS_TEST_DIRNAME/../lib/guest.sh" "$f"
+		assert_success
+		case ${f##*/} in
+		clean-*) assert_output '' ;;
+		*) [ -n "$output" ] || fail "lp_splats found nothing in ${f##*/}" ;;
+		esac
+	done
+	run bash -c '. "$1" && lp_splats < "$2" | cut -f2 | sort -u' _ \
+		"$BATS_TEST_DIRNAME/../lib/guest.sh" "$LOGS/rcu-stall-6.1.log"
+	assert_output 'hang'
+	run bash -c '. "$1" && lp_splats < "$2" | cut -f2 | sort -u' _ \
+		"$BATS_TEST_DIRNAME/../lib/guest.sh" "$LOGS/oom-kill-6.12.log"
+	assert_output 'OOM killer'
+}
+
 @test "harness: splat detector flags a panic on a serial console (CRLF)" {
 	run "$SPLAT_CHECK" -q "$LOGS/panic-console-6.1.log"
 	assert_failure 1

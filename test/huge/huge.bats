@@ -30,13 +30,9 @@ teardown() {
 }
 
 assert_no_lockup() {
-	local found
+	local out
 
-	found=$(lp_kernel_log_since_mark |
-		grep -E 'soft lockup|hard LOCKUP|rcu.*(stall|detected)|blocked for more than' || :)
-	[ -z "$found" ] || fail "$1: the kernel reports:
-$(lp_kernel_log_since_mark | tail -n 60)"
-	lp_assert_no_splat
+	out=$(lp_no_splat_since_mark 60) || fail "$1: $out"
 }
 
 # fill <cgroup> <caching>:<nid>...: a 1 GiB buffer of each caching mode on

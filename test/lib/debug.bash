@@ -120,25 +120,7 @@ lp_fi_probability() {
 }
 
 # ---------------------------------------------------------------------------
-# Writing as a cgroup, several commands in one shell (a fork and an exec
-# take a good part of a second in a TCG guest with KASAN)
-
-# lp_writes_as <cgroup> <file> <line> [<file> <line>]...: write each line
-# to its file, in order, from one child shell moved into the cgroup; stop
-# at the first write that fails (status 1; 125 if the move failed).
-lp_writes_as() {
-	local procs
-
-	procs=$(lp_cg_dir "$1")/cgroup.procs
-	shift
-	# shellcheck disable=SC2016 # expanded by the child shell
-	bash -c 'echo $$ > "$1" || exit 125
-		shift
-		while [ $# -ge 2 ]; do
-			printf "%s\n" "$2" > "$1" || exit 1
-			shift 2
-		done' lp_writes_as "$procs" "$@"
-}
+# Filling a cgroup's pool, in one shell (lp_write_as)
 
 # lp_fill_as <cgroup> <name> <alloc options>...: buffers allocated, then
 # all freed, by the cgroup, so that their pages sit in its pool; each
@@ -152,7 +134,7 @@ lp_fill_as() {
 		args+=("$LP_PAGES/alloc" "$spec")
 		frees+=("$LP_PAGES/free" "${spec%% *}")
 	done
-	lp_writes_as "$cg" "${args[@]}" "${frees[@]}"
+	lp_write_as "$cg" "${args[@]}" "${frees[@]}"
 }
 
 # ---------------------------------------------------------------------------

@@ -44,23 +44,12 @@ db_teardown() {
 	return $rc
 }
 
-# db_as <cgroup> <command> [args...]: run a command in a child moved into
-# the cgroup first (exit status 125 if the move failed).
-db_as() {
-	local procs
-
-	procs=$(lp_cg_dir "$1")/cgroup.procs
-	shift
-	# shellcheck disable=SC2016 # expanded by the child shell
-	bash -c 'echo $$ > "$1" || exit 125; shift; exec "$@"' db_as "$procs" "$@"
-}
-
 # db_buf_as <cgroup> [lrupool-buf options...]: lrupool-buf in the cgroup.
 db_buf_as() {
 	local cg=$1
 
 	shift
-	db_as "$cg" lrupool-buf "$@"
+	lp_in_cg "$cg" lrupool-buf "$@"
 }
 
 # db_bg_as <log> <cgroup> [lrupool-buf arguments...]: lrupool-buf in the

@@ -23,12 +23,14 @@ bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file
 
+# shellcheck source=test/lib/guest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/guest.sh"
+
 export LP_DEBUGFS=/sys/kernel/debug
 export LP_ROOT=$LP_DEBUGFS/lrupool
 export LP_OBJ=$LP_ROOT/objects
 export LP_MODULE=/sys/module/lrupool
 export LP_PARAMS=$LP_MODULE/parameters
-export LP_CGROOT=/sys/fs/cgroup
 
 # Taint flags that loading an out-of-tree (4096) unsigned (8192) module sets.
 LP_TAINT_OK=$((4096 | 8192))
@@ -39,21 +41,6 @@ LP_SLAB_SLACK=$((2 * 4096 * $(nproc)))
 # Where this test keeps its records of cgroups and background processes.
 lp_state_dir() {
 	echo "${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/tmp}}"
-}
-
-# ---------------------------------------------------------------------------
-# Polling
-
-# lp_wait_until <seconds> <command> [args...]: run the command until it
-# succeeds; fail if it has not succeeded when the deadline has passed.
-lp_wait_until() {
-	local end=$((SECONDS + $1))
-
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.2
-	done
 }
 
 # ---------------------------------------------------------------------------
@@ -105,24 +92,12 @@ lp_umount_debugfs() {
 # ---------------------------------------------------------------------------
 # The kernel log and taint
 
-# lp_kernel_mark: write a marker to the kernel log; lp_assert_no_splat looks
-# only at what the kernel logged after it.
-lp_kernel_mark() {
-	LP_KMSG_MARK="lrupool-test: start $(basename "${BATS_TEST_FILENAME:-bats}") ${BATS_TEST_NUMBER:-0} $RANDOM$RANDOM"
-	echo "$LP_KMSG_MARK" 2>/dev/null > /dev/kmsg || LP_KMSG_MARK=
-}
-
-lp_kernel_log_since_mark() {
-	dmesg | awk -v m="${LP_KMSG_MARK:-}" 'm == "" || seen { print } index($0, m) { seen = 1 }'
-}
-
+# lp_assert_no_splat: the kernel logged no splat (lp_splats) since
+# lp_kernel_mark.
 lp_assert_no_splat() {
-	local splat
+	local out
 
-	splat=$(lp_kernel_log_since_mark |
-		grep -E 'WARNING:|BUG|Oops|general protection fault|list_(add|del) corruption|objects remaining|Call Trace|KFENCE|UBSAN' || :)
-	[ -z "$splat" ] || fail "the kernel logged a splat:
-$(lp_kernel_log_since_mark | tail -n 60)"
+	out=$(lp_no_splat_since_mark 60) || fail "$out"
 }
 
 lp_assert_not_tainted() {
@@ -143,61 +118,14 @@ lp_assert_clean_kernel() {
 # ---------------------------------------------------------------------------
 # Cgroups
 
-# lp_cg_dir <cgroup>: the cgroup's directory.
-lp_cg_dir() {
-	local cg=${1#/}
-
-	echo "$LP_CGROOT${cg:+/$cg}"
-}
-
-# lp_cg_id <cgroup>: its cgroup-id, as lrupool's files print it.
-lp_cg_id() {
-	stat -c %i "$(lp_cg_dir "$1")"
-}
-
 lp_cg_read() {
 	cat "$(lp_cg_dir "$1")/$2"
 }
 
-# lp_cg_create <cgroup>: create a cgroup whose memory controller is on, by
-# enabling it in the parent's subtree_control first. A cgroup with
-# controllers in subtree_control can hold no process, so objects that must
-# belong to an inner cgroup are added before its children are created.
+# lp_cg_create <cgroup>: lp_cg_make, recorded for lp_cg_cleanup.
 lp_cg_create() {
-	local dir parent
-
-	dir=$(lp_cg_dir "$1")
-	parent=$(dirname "$dir")
-	if ! grep -qw memory "$parent/cgroup.subtree_control"; then
-		echo +memory > "$parent/cgroup.subtree_control" || return
-	fi
-	mkdir "$dir" || return
-	echo "$dir" >> "$(lp_state_dir)/lp-cgroups"
-}
-
-lp_rmdir_done() {
-	rmdir "$1" 2>/dev/null || [ ! -d "$1" ]
-}
-
-# lp_cg_rmtree <dir>: remove a cgroup and everything below it, moving any
-# process still in it to the root first.
-lp_cg_rmtree() {
-	local dir=$1 sub pid rc=0
-
-	[ -d "$dir" ] || return 0
-	for sub in "$dir"/*/; do
-		if [ -d "$sub" ]; then
-			lp_cg_rmtree "${sub%/}" || rc=1
-		fi
-	done
-	while read -r pid; do
-		echo "$pid" > "$LP_CGROOT/cgroup.procs" 2>/dev/null
-	done < "$dir/cgroup.procs"
-	if ! lp_wait_until 10 lp_rmdir_done "$dir"; then
-		echo "cannot remove cgroup $dir" >&2
-		rc=1
-	fi
-	return $rc
+	lp_cg_make "$1" || return
+	lp_cg_dir "$1" >> "$(lp_state_dir)/lp-cgroups"
 }
 
 # lp_cg_cleanup: remove every cgroup this test created, newest first.
@@ -316,34 +244,6 @@ lp_need_two_nodes() {
 
 # ---------------------------------------------------------------------------
 # Writing as a cgroup
-
-# lp_write_as <cgroup> <file> <line>: write one line to a file from a child
-# shell that first moves itself into the cgroup, so that the write is done
-# by a task of that memcg. With LP_CPU=<n> in the environment the child is
-# pinned to that CPU. Bash reports a failed write as "write error: <errno
-# text>" on stderr and exits non-zero; a failed move exits with 125.
-lp_write_as() {
-	local procs pin=()
-
-	procs=$(lp_cg_dir "$1")/cgroup.procs
-	if [ -n "${LP_CPU:-}" ]; then
-		pin=(taskset "$(printf %x $((1 << LP_CPU)))")
-	fi
-	# shellcheck disable=SC2016 # expanded by the child shell
-	"${pin[@]}" bash -c '
-		echo $$ > "$1" || exit 125
-		printf "%s\n" "$3" > "$2"' lp_write_as "$procs" "$2" "$3"
-}
-
-# lp_as <cgroup> <snippet>: run a shell snippet in a child shell moved into
-# the cgroup; LP_* variables are exported to it.
-lp_as() {
-	local procs
-
-	procs=$(lp_cg_dir "$1")/cgroup.procs
-	bash -c 'echo $$ > "$1" || exit 125
-		eval "$2"' lp_as "$procs" "$2"
-}
 
 # lp_write <file> <line>: write one line from the test's own shell.
 lp_write() {

@@ -3,7 +3,7 @@
 # FZ_W and FZ_VALID_OK are fuzz.sh's associative arrays.
 # shellcheck disable=SC2004
 #
-# fuzz-dmabuf.sh: the fuzzer's op for /dev/lrupool (lrupool_dmabuf.ko),
+# fuzz/dmabuf.sh: the fuzzer's op for /dev/lrupool (lrupool_dmabuf.ko),
 # sourced by fuzz.sh. Where the device and lrupool-buf are there, an
 # iteration may send a burst of LRUPOOL_IOCTL_ALLOC requests from the
 # cgroup the fuzzer is in: `lrupool-buf fuzz` makes them from a seed the
