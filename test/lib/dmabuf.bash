@@ -68,8 +68,7 @@ db_bg_as() {
 
 # db_stat <key>: a value from the consumer's stats.
 db_stat() {
-	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' "$LP_DB/stats" ||
-		{ echo "no '$1' in $LP_DB/stats" >&2; return 1; }
+	lp_pstat_in "$LP_DB" "$1"
 }
 
 db_stat_is() {
@@ -78,27 +77,13 @@ db_stat_is() {
 
 # db_assert_stat <key> <value>
 db_assert_stat() {
-	local v
-
-	v=$(db_stat "$1") || return
-	[ "$v" = "$2" ] || fail "lrupool_dmabuf stats $1: expected $2, got $v
-stats:
-$(cat "$LP_DB/stats")
-count:
-$(cat "$LP_DB/count")"
+	lp_assert_pstat_in "$LP_DB" "$1" "$2"
 }
 
 # db_pcount [<cgroup-id>|-] [<caching>|-] [<order>|-] [<nid>|-]: pooled
 # pages of the consumer's count lines matching every field given.
 db_pcount() {
-	awk -v id="${1:--}" -v c="${2:--}" -v o="${3:--}" -v nid="${4:--}" '
-		(id == "-" || $1 == id) && (c == "-" || $2 == c) &&
-		(o == "-" || $3 == o) {
-			for (i = 4; i <= NF; i++)
-				if (nid == "-" || i - 4 == nid)
-					n += $i
-		}
-		END { print n + 0 }' "$LP_DB/count"
+	lp_pcount_in "$LP_DB" "$@"
 }
 
 db_pcount_is() {

@@ -31,35 +31,57 @@ lp_pscan() {
 	lp_write "$LP_PAGES/scan" "$*"
 }
 
-# lp_pstat <key>: a value from pages/stats.
-lp_pstat() {
-	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' "$LP_PAGES/stats" ||
-		{ echo "no '$1' in $LP_PAGES/stats" >&2; return 1; }
+# A page pool's debugfs directory has a stats file (key-value lines) and a
+# count file ("<cgroup-id> <caching> <order> <pages on node 0> ..."):
+# lrupool's pages/, and the same files of the drivers that embed a page
+# pool (lrupool_dmabuf). The *_in functions read either.
+
+# lp_pstat_in <dir> <key>: a value from <dir>/stats.
+lp_pstat_in() {
+	awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }' "$1/stats" ||
+		{ echo "no '$2' in $1/stats" >&2; return 1; }
 }
 
-# lp_assert_pstat <key> <value>
-lp_assert_pstat() {
+# lp_assert_pstat_in <dir> <key> <value>
+lp_assert_pstat_in() {
 	local v
 
-	v=$(lp_pstat "$1") || return
-	[ "$v" = "$2" ] || fail "pages/stats $1: expected $2, got $v
+	v=$(lp_pstat_in "$1" "$2") || return
+	[ "$v" = "$3" ] || fail "$1/stats $2: expected $3, got $v
 stats:
-$(cat "$LP_PAGES/stats")
+$(cat "$1/stats")
 count:
-$(cat "$LP_PAGES/count")"
+$(cat "$1/count")"
 }
 
-# lp_pcount [<cgroup-id>|-] [<caching>|-] [<order>|-] [<nid>|-]: the pages
-# in count lines matching every field given ("-" or omitted: any).
-lp_pcount() {
-	awk -v id="${1:--}" -v c="${2:--}" -v o="${3:--}" -v nid="${4:--}" '
+# lp_pcount_in <dir> [<cgroup-id>|-] [<caching>|-] [<order>|-] [<nid>|-]:
+# the pages in <dir>/count's lines matching every field given ("-" or
+# omitted: any).
+lp_pcount_in() {
+	awk -v id="${2:--}" -v c="${3:--}" -v o="${4:--}" -v nid="${5:--}" '
 		(id == "-" || $1 == id) && (c == "-" || $2 == c) &&
 		(o == "-" || $3 == o) {
 			for (i = 4; i <= NF; i++)
 				if (nid == "-" || i - 4 == nid)
 					n += $i
 		}
-		END { print n + 0 }' "$LP_PAGES/count"
+		END { print n + 0 }' "$1/count"
+}
+
+# lp_pstat <key>: a value from pages/stats.
+lp_pstat() {
+	lp_pstat_in "$LP_PAGES" "$1"
+}
+
+# lp_assert_pstat <key> <value>
+lp_assert_pstat() {
+	lp_assert_pstat_in "$LP_PAGES" "$1" "$2"
+}
+
+# lp_pcount [<cgroup-id>|-] [<caching>|-] [<order>|-] [<nid>|-]: the pages
+# in pages/count's lines matching every field given.
+lp_pcount() {
+	lp_pcount_in "$LP_PAGES" "$@"
 }
 
 # lp_pcount_lines <cgroup-id>: that memcg's count lines without the id.
