@@ -94,9 +94,10 @@ lp_cg_rmtree() {
 # in a subshell that first moves itself into the cgroup, so that what it
 # does is charged to that memcg; status 125 if the move failed.
 lp_in_cg() {
-	local procs
+	local cg=${1#/} procs
 
-	procs=$(lp_cg_dir "$1")/cgroup.procs
+	# lp_cg_dir's path, without the fork of a command substitution.
+	procs=$LP_CGROOT${cg:+/$cg}/cgroup.procs
 	shift
 	(
 		echo "$BASHPID" > "$procs" || exit 125
@@ -111,25 +112,36 @@ lp_as() {
 }
 
 # lp_write_as <cgroup> <file> <line> [<file> <line>]...: write each line to
-# its file (one write each), in order, from a new bash in the cgroup; stop
-# at the first write that fails (status 1, and bash's "write error: <errno
-# text>" on stderr; 125 if the move failed). With LP_CPU=<n> in the
-# environment it is pinned to that CPU. A new bash (a fork and an exec take
-# a good part of a second in a TCG guest with KASAN) does several writes at
-# once.
+# its file (one write each), in order, from a task in the cgroup; stop at
+# the first write that fails (status 1, and bash's "write error: <errno
+# text>" on stderr; 125 if the move failed). The task is a subshell moved
+# there, which writes with bash's own printf: a fork and an exec of a new
+# bash take a good part of a second in a TCG guest, and most of it with
+# KASAN. With LP_CPU=<n> in the environment the writes come from a new
+# bash pinned to that CPU.
 lp_write_as() {
-	local cg=$1 pin=()
+	local cg=$1
 
 	shift
 	if [ -n "${LP_CPU:-}" ]; then
-		pin=(taskset "$(printf %x $((1 << LP_CPU)))")
+		# shellcheck disable=SC2016 # expanded by the child shell
+		lp_in_cg "$cg" taskset "$(printf %x $((1 << LP_CPU)))" bash -c '
+			while [ $# -ge 2 ]; do
+				printf "%s\n" "$2" > "$1" || exit 1
+				shift 2
+			done' lp_write_as "$@"
+		return
 	fi
-	# shellcheck disable=SC2016 # expanded by the child shell
-	lp_in_cg "$cg" "${pin[@]}" bash -c '
-		while [ $# -ge 2 ]; do
-			printf "%s\n" "$2" > "$1" || exit 1
-			shift 2
-		done' lp_write_as "$@"
+	lp_in_cg "$cg" lp_write_lines "$@"
+}
+
+# lp_write_lines <file> <line> [<file> <line>]...: lp_write_as's writes,
+# in the calling task.
+lp_write_lines() {
+	while [ $# -ge 2 ]; do
+		printf '%s\n' "$2" > "$1" || return 1
+		shift 2
+	done
 }
 
 # ---------------------------------------------------------------------------
