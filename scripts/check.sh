@@ -21,6 +21,13 @@
 #      drop_caches, a release past the limit and rmmod over 2 GiB pooled
 #      without a soft lockup or an RCU stall
 #
+# Steps 2 to 5 run at once: each of 2 to 4 keeps at most one CPU busy (the
+# harness boots one small guest after another, into build/harness/), and
+# the suite's guests use whatever CPU they leave. The two parts of step 6
+# run at once after them, and step 7 alone last, so that no other guest
+# takes the CPU its watchdog is timed on. Each step's output is printed
+# whole, in the order above.
+#
 # KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5, 6 and 7.
 #
 # The debug lane (--debug), on the KASAN/kmemleak/lockdep kernel that
@@ -117,6 +124,40 @@ step() {
 	skipped=$((skipped + s))
 }
 
+# start <name> <command> [args...]: run a step in the background, its
+# output and status kept for finish.
+start() {
+	local name=$1
+
+	shift
+	started+=("$name")
+	(
+		"$@" >"$outdir/$name.out" 2>&1
+		echo $? >"$outdir/$name.rc"
+	) &
+	pids+=($!)
+}
+
+# finish: wait for the started steps, then print and count each, in the
+# order they were started, as step does.
+finish() {
+	local name pid
+
+	for pid in "${pids[@]}"; do
+		wait "$pid" || :
+	done
+	for name in "${started[@]}"; do
+		step "$name" replay "$name"
+	done
+	started=() pids=()
+}
+
+# replay <name>: a started step's output, and its status.
+replay() {
+	cat "$outdir/$1.out"
+	return "$(cat "$outdir/$1.rc" 2>/dev/null || echo 1)"
+}
+
 host_kernels() {
 	local k out=
 	for k in $KERNELS; do
@@ -175,7 +216,9 @@ debug_guests() {
 }
 
 counts=$(mktemp)
-trap 'rm -f "$counts"' EXIT
+outdir=$(mktemp -d)
+trap 'rm -rf "$counts" "$outdir"' EXIT
+started=() pids=()
 
 bash "$here/setup.sh" || die "set-up failed"
 if [ -n "$debug" ]; then
@@ -188,17 +231,20 @@ if [ -n "$debug" ]; then
 			--test-timeout 2400 "$top/test/fuzz.bats"
 	fi
 else
-	step style bash "$here/style.sh"
+	start style bash "$here/style.sh"
 	dk=$(host_kernels)
 	# shellcheck disable=SC2086 # a list of words
-	[ -z "$dk" ] || step dkms bash "$here/dkms-check.sh" $dk
-	step harness bats --formatter tap "$top/test/host"
-	step guests bash "$here/vmtest.sh" -j "$VM_JOBS" -t "$VM_TIMEOUT" \
+	[ -z "$dk" ] || start dkms bash "$here/dkms-check.sh" $dk
+	LRUPOOL_BUILD_DIR=$top/build/harness start harness \
+		bats --formatter tap "$top/test/host"
+	start guests bash "$here/vmtest.sh" -j "$VM_JOBS" -t "$VM_TIMEOUT" \
 		"$top/test"
-	step nokmem bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
+	finish
+	start nokmem bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
 		--append cgroup.memory=nokmem "$top/test/nokmem"
-	step cpu-only-node bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 --no-build \
-		--topology cpu-only-node "$top/test/cpu-only-node"
+	start cpu-only-node bash "$here/vmtest.sh" -j "$VM_JOBS" -t 900 \
+		--no-build --topology cpu-only-node "$top/test/cpu-only-node"
+	finish
 	case " $KERNELS " in
 	*" 6.12 "*)
 		step huge bash "$here/vmtest.sh" -k 6.12 -t 900 --no-build \

@@ -143,7 +143,8 @@ setup() {
 		echo 'int lrupool_does_not_build(void) { return undeclared; }' >>"$c"
 		break
 	done
-	run "$copy/scripts/vmtest.sh" -k 6.1 "$copy/test/fixtures/vm-failing"
+	LRUPOOL_BUILD_DIR=$copy/build run "$copy/scripts/vmtest.sh" -k 6.1 \
+		"$copy/test/fixtures/vm-failing"
 	assert_failure 1
 	assert_line '# FAIL kernel 6.1: module build failed'
 	refute_line --partial 'ok 1 fixture: passes'
