@@ -280,9 +280,11 @@ static ssize_t lrupool_scan_write(lrupool_scan_fn scan,
 	memcg = lrupool_memcg_get_from_id(id);
 	if (!memcg)
 		return -ENOENT;
-	scan(memcg, nid, nr);
+	err = lrupool_memcg_check(memcg);
+	if (!err)
+		scan(memcg, nid, nr);
 	mem_cgroup_put(memcg);
-	return len;
+	return err ?: len;
 }
 
 static int lrupool_readme_show(struct seq_file *m, void *unused)
@@ -307,7 +309,7 @@ static ssize_t lrupool_writer_cmd_write(const char __user *ubuf, size_t len,
 	if (err)
 		return err;
 	memcg = lrupool_writer_memcg_get();
-	err = cmd(memcg, nid, nr);
+	err = lrupool_memcg_check(memcg) ?: cmd(memcg, nid, nr);
 	mem_cgroup_put(memcg);
 	return err ?: len;
 }

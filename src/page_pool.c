@@ -608,6 +608,12 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 	if (!nr_pages || caching >= LRUPOOL_NR_CACHING ||
 	    max_order > LRUPOOL_PAGES_MAX_ORDER || !lrupool_nid_valid(nid))
 		return -EINVAL;
+	/* A no-op jump unless kmem accounting is off for all. */
+	if (unlikely(!memcg_kmem_online())) {
+		err = lrupool_memcg_check(memcg);
+		if (err)
+			return err;
+	}
 	pages->nr_pages = nr_pages;
 	pages->caching = caching;
 

@@ -351,6 +351,19 @@ bool lrupool_memcg_aware(struct lrupool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_memcg_aware, LRUPOOL_NS);
 
+int lrupool_memcg_check(struct mem_cgroup *memcg)
+{
+	/*
+	 * A memcg other than the root turns kmem accounting on when it comes
+	 * online, before a task can join it, unless it is off for all.
+	 */
+	if (likely(memcg_kmem_online()) || !memcg || !parent_mem_cgroup(memcg))
+		return 0;
+	pr_err_once("lrupool: kmem accounting is off (cgroup.memory=nokmem): every cgroup's lists are the root's; requests for cgroups other than the root are refused\n");
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_NS_GPL(lrupool_memcg_check, LRUPOOL_NS);
+
 struct mem_cgroup *lrupool_memcg_get_current(void)
 {
 	struct mem_cgroup *memcg;

@@ -284,7 +284,9 @@ int lrupool_page_pool_set_fallback(struct lrupool_page_pool *pp,
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL for a bad argument, -ENOMEM when @memcg or @nid
- * cannot provide the memory, or -EINTR on a fatal signal.
+ * cannot provide the memory, -EOPNOTSUPP for a memcg other than the root
+ * while kmem accounting is off (lrupool_memcg_check()), or -EINTR on a
+ * fatal signal.
  */
 int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 			    struct lrupool_pages *pages,

@@ -338,12 +338,28 @@ int lrupool_mem_node(int nid);
  * is charged and reclaim in a memcg does not reach the pool. 6.12+ says so
  * in the list_lru; on older kernels it shows as memcgs besides the root
  * none of which has kmem accounting on, so with the root alone it cannot
- * be told yet and the answer is yes.
+ * be told yet and the answer is yes: lrupool_memcg_check() then refuses
+ * each request for a memcg made since.
  *
  * Context: process context.
  * Return: true if entries are kept and charged per memcg.
  */
 bool lrupool_memcg_aware(struct lrupool *pool);
+
+/**
+ * lrupool_memcg_check() - may entries be made for @memcg?
+ * @memcg: the memcg a request is for (NULL when memcg is disabled)
+ *
+ * Not for a memcg other than the root while no memcg has kmem accounting
+ * on (cgroup.memory=nokmem): its lists would be the root's and nothing
+ * would be charged to it. That is what lrupool_memcg_aware() cannot yet
+ * tell on kernels before 6.12 when only the root exists; a request for a
+ * cgroup that exists since says it. Logs why, once.
+ *
+ * Context: any context.
+ * Return: 0, or -EOPNOTSUPP.
+ */
+int lrupool_memcg_check(struct mem_cgroup *memcg);
 
 /**
  * lrupool_memcg_get_current() - the current task's own memcg
