@@ -101,8 +101,9 @@
  * @hit_local: pages from @memcg's own lists
  * @hit_ancestor: pages from an ancestor's lists
  * @miss: pages freshly allocated
- * @gpu: the GPU node counters' changes, applied when @pages is handed out
- *	or given back
+ *
+ * The pages from the pool leave the GPU node counters' nr_gpu_reclaim when
+ * the allocation is handed out, not before: an undone one changes nothing.
  */
 struct lrupool_alloc {
 	struct lrupool_page_pool *pp;
@@ -117,7 +118,6 @@ struct lrupool_alloc {
 	unsigned long hit_local;
 	unsigned long hit_ancestor;
 	unsigned long miss;
-	struct compat_gpu_delta gpu;
 };
 
 static const char * const lrupool_caching_names[LRUPOOL_NR_CACHING] = {
@@ -312,17 +312,17 @@ static void lrupool_chunks_release(struct lrupool_page_pool *pp,
 static void lrupool_chunk_pool_release(struct lrupool *pool,
 				       struct list_head *entries)
 {
-	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	struct lrupool_page_pool *pp = pool->private;
 	struct lrupool_chunk *chunk;
-	unsigned long n, nr = 0;
+	unsigned long nr = 0;
 
-	list_for_each_entry(chunk, entries, node) {
-		n = lrupool_chunk_pages(chunk);
-		compat_gpu_delta_add(&gpu, chunk->page, 0, -(long)n);
-		nr += n;
-	}
-	compat_gpu_delta_flush(&gpu);
+	if (list_empty(entries))
+		return;
+	list_for_each_entry(chunk, entries, node)
+		nr += lrupool_chunk_pages(chunk);
+	/* From one list: on one node. */
+	chunk = list_first_entry(entries, struct lrupool_chunk, node);
+	compat_gpu_mod(page_to_nid(chunk->page), 0, -(long)nr);
 	atomic_long_sub(nr, &pp->pooled);
 	lrupool_chunks_release(pp, entries);
 }
@@ -376,22 +376,19 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 }
 
 /*
- * Put a clean chunk into the pool it belongs in: it counts as reclaimable,
- * in @gpu until the caller flushes it. Its list is the one of the memcg its
+ * Put a clean chunk into the pool it belongs in (the GPU node counters are
+ * the caller's to change). Its list is the one of the memcg its
  * pages are charged to, on their node: the descriptor's, since both were
  * charged to one obj_cgroup on that node and a removed cgroup's charges
  * move to its parent together. The pages' charge is read inline, where the
  * descriptor's would be a lookup in slab.
  */
 static void lrupool_chunk_give(struct lrupool_page_pool *pp,
-			       struct lrupool_chunk *chunk,
-			       struct compat_gpu_delta *gpu)
+			       struct lrupool_chunk *chunk)
 {
 	struct page *page = chunk->page;
-	long n = lrupool_chunk_pages(chunk);
 
-	atomic_long_add(n, &pp->pooled);
-	compat_gpu_delta_add(gpu, page, 0, n);
+	atomic_long_add(lrupool_chunk_pages(chunk), &pp->pooled);
 	rcu_read_lock();
 	lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
 			   page_to_nid(page), folio_memcg(page_folio(page)));
@@ -441,13 +438,14 @@ static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 	if (!taken)
 		return 0;
 	/* The memcg's own chunks come first on @got, borrowed ones last. */
-	own = taken - from_ancestors;
-	list_for_each_entry(chunk, &got, node) {
-		compat_gpu_delta_add(&a->gpu, chunk->page, 0, -(1L << order));
-		if (own)
-			own--;
-		else
-			lrupool_chunk_borrow(a->pages, chunk);
+	if (from_ancestors) {
+		own = taken - from_ancestors;
+		list_for_each_entry(chunk, &got, node) {
+			if (own)
+				own--;
+			else
+				lrupool_chunk_borrow(a->pages, chunk);
+		}
 	}
 	list_splice_tail(&got, &a->pages->chunks);
 	atomic_long_sub(taken << order, &a->pp->pooled);
@@ -541,7 +539,7 @@ static int lrupool_alloc_fill(struct lrupool_alloc *a, unsigned int order)
 			return -EINTR;
 		cond_resched();
 	}
-	return lrupool_alloc_flush(a);
+	return a->nr_batch ? lrupool_alloc_flush(a) : 0;
 }
 
 /* Undo a failed fill: pool chunks go back unused, fresh ones to the system. */
@@ -551,26 +549,25 @@ static void lrupool_alloc_undo(struct lrupool_alloc *a)
 
 	list_for_each_entry_safe(chunk, next, &a->pages->chunks, node) {
 		list_del(&chunk->node);
-		lrupool_chunk_give(a->pp, chunk, &a->gpu);
+		lrupool_chunk_give(a->pp, chunk);
 	}
-	compat_gpu_delta_flush(&a->gpu);
 	list_splice_tail_init(&a->pending, &a->fresh);
 	lrupool_chunks_release(a->pp, &a->fresh);
 	a->pages->nr_pages = 0;
 	a->pages->borrowed = 0;
 }
 
-/* A filled allocation is handed out: its pages count as in use. */
+/*
+ * A filled allocation is handed out: its pages count as in use, and those
+ * from the pool no longer as reclaimable. They are all on @a->nid.
+ */
 static void lrupool_alloc_commit(struct lrupool_alloc *a)
 {
 	struct lrupool_page_pool *pp = a->pp;
-	struct lrupool_chunk *chunk;
 
 	list_splice_tail_init(&a->fresh, &a->pages->chunks);
-	lrupool_pages_for_each_chunk(chunk, a->pages)
-		compat_gpu_delta_add(&a->gpu, chunk->page,
-				     lrupool_chunk_pages(chunk), 0);
-	compat_gpu_delta_flush(&a->gpu);
+	compat_gpu_mod(a->nid, a->pages->nr_pages,
+		       -(long)(a->hit_local + a->hit_ancestor));
 	atomic_long_add(a->pages->nr_pages, &pp->in_use);
 	atomic_long_add(a->hit_local, &pp->hit_local);
 	atomic_long_add(a->hit_ancestor, &pp->hit_ancestor);
@@ -597,7 +594,6 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 		.fallback = READ_ONCE(pp->fallback),
 		.fresh = LIST_HEAD_INIT(a.fresh),
 		.pending = LIST_HEAD_INIT(a.pending),
-		.gpu = COMPAT_GPU_DELTA_INIT,
 	};
 	int err;
 
@@ -636,18 +632,19 @@ static void lrupool_chunk_clear(struct lrupool_chunk *chunk)
 void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			    struct lrupool_pages *pages)
 {
-	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	unsigned long limit = READ_ONCE(pp->limit_pages);
 	long pooled = atomic_long_read(&pp->pooled);
 	unsigned long n, given = 0, released = 0, cleared = 0;
 	struct lrupool_chunk *chunk, *next;
+	int nid = NUMA_NO_NODE;
 	LIST_HEAD(release);
 
 	might_sleep();
 	/* Each chunk leaves @pages, emptied as a whole at the end. */
 	list_for_each_entry_safe(chunk, next, &pages->chunks, node) {
 		n = lrupool_chunk_pages(chunk);
-		compat_gpu_delta_add(&gpu, chunk->page, -(long)n, 0);
+		/* An allocation's chunks are all on its node. */
+		nid = page_to_nid(chunk->page);
 		/* The limit is racy against concurrent frees, as TTM's is. */
 		if (pooled + n > limit) {
 			list_add_tail(&chunk->node, &release);
@@ -655,7 +652,7 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			continue;
 		}
 		lrupool_chunk_clear(chunk);
-		lrupool_chunk_give(pp, chunk, &gpu);
+		lrupool_chunk_give(pp, chunk);
 		pooled += n;
 		given += n;
 		/* Clearing is the work: reschedule every batch of pages. */
@@ -666,7 +663,8 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 		}
 	}
 	INIT_LIST_HEAD(&pages->chunks);
-	compat_gpu_delta_flush(&gpu);
+	if (nid != NUMA_NO_NODE)
+		compat_gpu_mod(nid, -(long)(given + released), given);
 	if (!list_empty(&release))
 		lrupool_chunks_release(pp, &release);
 	atomic_long_sub(pages->nr_pages, &pp->in_use);
