@@ -95,9 +95,11 @@
  * @fallback: the instance's lookup, read once
  * @fresh: freshly allocated chunks, switched to the caching
  * @pending: freshly allocated chunks still write-back, pages in @batch
- * @batch: the pages of @pending, up to %LRUPOOL_SWITCH_BATCH; allocated
- *	with the first fresh chunk to switch
+ * @batch: the pages of @pending, up to @batch_size; allocated with the
+ *	first fresh chunk to switch
  * @nr_batch: how many are in @batch
+ * @batch_size: the pages @batch holds: the request's, at most
+ *	%LRUPOOL_SWITCH_BATCH (one switch for a request up to that size)
  * @hit_local: pages from @memcg's own lists
  * @hit_ancestor: pages from an ancestor's lists
  * @miss: pages freshly allocated
@@ -115,6 +117,7 @@ struct lrupool_alloc {
 	struct list_head pending;
 	struct page **batch;
 	unsigned int nr_batch;
+	unsigned int batch_size;
 	unsigned long hit_local;
 	unsigned long hit_ancestor;
 	unsigned long miss;
@@ -478,6 +481,7 @@ static int lrupool_alloc_add_fresh(struct lrupool_alloc *a,
 				   struct lrupool_chunk *chunk)
 {
 	unsigned int i, n = lrupool_chunk_pages(chunk);
+	struct page *page = chunk->page, **batch;
 	int err = 0;
 
 	a->miss += n;
@@ -486,18 +490,26 @@ static int lrupool_alloc_add_fresh(struct lrupool_alloc *a,
 		return 0;
 	}
 	if (!a->batch) {
-		a->batch = kmalloc_array(LRUPOOL_SWITCH_BATCH,
-					 sizeof(*a->batch), GFP_KERNEL);
+		/*
+		 * Sized to the request: slab zeroes what it hands out
+		 * (init_on_alloc), 4 KiB for a batch of 512 pages.
+		 */
+		a->batch_size = min_t(unsigned long, a->pages->nr_pages,
+				      LRUPOOL_SWITCH_BATCH);
+		a->batch = kmalloc_array(a->batch_size, sizeof(*a->batch),
+					 GFP_KERNEL);
 		if (!a->batch)
 			err = -ENOMEM;
-	} else if (a->nr_batch + n > LRUPOOL_SWITCH_BATCH) {
+	} else if (a->nr_batch + n > a->batch_size) {
 		err = lrupool_alloc_flush(a);
 	}
 	list_add_tail(&chunk->node, &a->pending);
 	if (err)
 		return err;
+	batch = a->batch + a->nr_batch;
 	for (i = 0; i < n; i++)
-		a->batch[a->nr_batch++] = chunk->page + i;
+		batch[i] = page + i;
+	a->nr_batch += n;
 	return 0;
 }
 
