@@ -74,6 +74,7 @@
 
 #include "compat.h"
 #include "page_pool_mgr.h"
+#include "pool_core.h"
 
 /* Descriptors: charged; fail rather than OOM-kill or warn. */
 #define LRUPOOL_META_GFP \
@@ -153,12 +154,23 @@ struct lrupool *lrupool_page_pool_core(struct lrupool_page_pool *pp,
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_core, LRUPOOL_NS);
 
+/*
+ * The pool of @caching and @order, caller-checked: one flat index, where
+ * the two-level one is bounds-checked again on kernels with UBSAN_BOUNDS.
+ */
+static struct lrupool *lrupool_pool(struct lrupool_page_pool *pp,
+				    enum lrupool_caching caching,
+				    unsigned int order)
+{
+	return &pp->pools[0][0] + caching * LRUPOOL_PAGES_NR_ORDERS + order;
+}
+
 /* The pool a chunk belongs in. */
 static struct lrupool *lrupool_chunk_pool(struct lrupool_page_pool *pp,
 					  const struct lrupool_chunk *chunk)
 {
-	return lrupool_page_pool_core(pp, lrupool_chunk_caching(chunk),
-				      lrupool_chunk_order(chunk));
+	return lrupool_pool(pp, lrupool_chunk_caching(chunk),
+			    lrupool_chunk_order(chunk));
 }
 
 /* Record a chunk's order and caching in its first page. */
@@ -358,7 +370,7 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 						 enum lrupool_caching caching,
 						 unsigned int order)
 {
-	struct lrupool *pool = &pp->pools[caching][order];
+	struct lrupool *pool = lrupool_pool(pp, caching, order);
 	struct lrupool_chunk *chunk;
 	struct mem_cgroup *old;
 	struct page *page;
@@ -386,15 +398,15 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
  * move to its parent together. The pages' charge is read inline, where the
  * descriptor's would be a lookup in slab.
  */
-static void lrupool_chunk_give(struct lrupool_page_pool *pp,
-			       struct lrupool_chunk *chunk)
+static __always_inline void lrupool_chunk_give(struct lrupool_page_pool *pp,
+					       struct lrupool_chunk *chunk)
 {
 	struct page *page = chunk->page;
 
 	atomic_long_add(lrupool_chunk_pages(chunk), &pp->pooled);
 	rcu_read_lock();
-	lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
-			   page_to_nid(page), folio_memcg(page_folio(page)));
+	__lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
+			     page_to_nid(page), folio_memcg(page_folio(page)));
 	rcu_read_unlock();
 }
 
@@ -431,7 +443,7 @@ static void lrupool_chunk_borrow(struct lrupool_pages *pages,
 static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 					unsigned int order, unsigned long nr)
 {
-	struct lrupool *pool = &a->pp->pools[a->pages->caching][order];
+	struct lrupool *pool = lrupool_pool(a->pp, a->pages->caching, order);
 	unsigned long taken, from_ancestors, own;
 	struct lrupool_chunk *chunk;
 	LIST_HEAD(got);
