@@ -385,11 +385,11 @@ run_dmabuf() {
 		dmabuf_loaded_here=1
 	fi
 	dmabuf_old_limit=$(cat "$DMABUF_PARAMS/pool_limit_pages")
-	cg_make dmabuf-hit
-	cg_make dmabuf-miss
+	lp_cg_make "$TOPCG/dmabuf-hit"
+	lp_cg_make "$TOPCG/dmabuf-miss"
 	for kind in hit miss; do
 		[ "$kind" = hit ] || put "$DMABUF_PARAMS/pool_limit_pages" 0
-		if ! out=$(as_cg "dmabuf-$kind" lrupool-buf bench -s 2M -c wc -N "$nid" --rounds "$ROUNDS" 2>&1); then
+		if ! out=$(lp_in_cg "$TOPCG/dmabuf-$kind" lrupool-buf bench -s 2M -c wc -N "$nid" --rounds "$ROUNDS" 2>&1); then
 			warn "dmabuf: lrupool-buf bench failed: $out"
 			failed=1
 			break

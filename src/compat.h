@@ -51,59 +51,23 @@
  * in, nr_gpu_active (in use) and nr_gpu_reclaim (pooled, reclaimable), as
  * TTM does. The node variant: the lruvec one warns for a memcg-charged
  * page until memcg tracks these items. Elsewhere there is nothing to count.
- */
-/*
- * A call sums its changes in a struct compat_gpu_delta while they are for
- * one node (compat_gpu_delta_add()) and applies them with
- * compat_gpu_delta_flush(): one update of each counter per node and call,
- * not one per chunk, as an allocation's chunks are all on one node.
+ *
+ * A call applies its changes once, with compat_gpu_mod(): every chunk a
+ * call handles is on one node (an allocation's are on its node, a list's
+ * on the list's), so each counter changes at most once per call.
  */
 #ifdef HAVE_NR_GPU_ACTIVE
-struct compat_gpu_delta {
-	struct pglist_data *pgdat;
-	long active;
-	long reclaim;
-};
-
-#define COMPAT_GPU_DELTA_INIT	{ .pgdat = NULL }
-
-static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
+static inline void compat_gpu_mod(int nid, long active, long reclaim)
 {
-	if (d->active)
-		mod_node_page_state(d->pgdat, NR_GPU_ACTIVE, d->active);
-	if (d->reclaim)
-		mod_node_page_state(d->pgdat, NR_GPU_RECLAIM, d->reclaim);
-	d->active = 0;
-	d->reclaim = 0;
-}
+	struct pglist_data *pgdat = NODE_DATA(nid);
 
-static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
-					struct page *page, long active,
-					long reclaim)
-{
-	struct pglist_data *pgdat = page_pgdat(page);
-
-	if (d->pgdat != pgdat) {
-		if (d->pgdat)
-			compat_gpu_delta_flush(d);
-		d->pgdat = pgdat;
-	}
-	d->active += active;
-	d->reclaim += reclaim;
+	if (active)
+		mod_node_page_state(pgdat, NR_GPU_ACTIVE, active);
+	if (reclaim)
+		mod_node_page_state(pgdat, NR_GPU_RECLAIM, reclaim);
 }
 #else
-struct compat_gpu_delta {
-};
-
-#define COMPAT_GPU_DELTA_INIT	{ }
-
-static inline void compat_gpu_delta_flush(struct compat_gpu_delta *d)
-{
-}
-
-static inline void compat_gpu_delta_add(struct compat_gpu_delta *d,
-					struct page *page, long active,
-					long reclaim)
+static inline void compat_gpu_mod(int nid, long active, long reclaim)
 {
 }
 #endif

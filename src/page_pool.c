@@ -74,6 +74,7 @@
 
 #include "compat.h"
 #include "page_pool_mgr.h"
+#include "pool_core.h"
 
 /* Descriptors: charged; fail rather than OOM-kill or warn. */
 #define LRUPOOL_META_GFP \
@@ -95,14 +96,17 @@
  * @fallback: the instance's lookup, read once
  * @fresh: freshly allocated chunks, switched to the caching
  * @pending: freshly allocated chunks still write-back, pages in @batch
- * @batch: the pages of @pending, up to %LRUPOOL_SWITCH_BATCH; allocated
- *	with the first fresh chunk to switch
+ * @batch: the pages of @pending, up to @batch_size; allocated with the
+ *	first fresh chunk to switch
  * @nr_batch: how many are in @batch
+ * @batch_size: the pages @batch holds: the request's, at most
+ *	%LRUPOOL_SWITCH_BATCH (one switch for a request up to that size)
  * @hit_local: pages from @memcg's own lists
  * @hit_ancestor: pages from an ancestor's lists
  * @miss: pages freshly allocated
- * @gpu: the GPU node counters' changes, applied when @pages is handed out
- *	or given back
+ *
+ * The pages from the pool leave the GPU node counters' nr_gpu_reclaim when
+ * the allocation is handed out, not before: an undone one changes nothing.
  */
 struct lrupool_alloc {
 	struct lrupool_page_pool *pp;
@@ -114,10 +118,10 @@ struct lrupool_alloc {
 	struct list_head pending;
 	struct page **batch;
 	unsigned int nr_batch;
+	unsigned int batch_size;
 	unsigned long hit_local;
 	unsigned long hit_ancestor;
 	unsigned long miss;
-	struct compat_gpu_delta gpu;
 };
 
 static const char * const lrupool_caching_names[LRUPOOL_NR_CACHING] = {
@@ -150,12 +154,23 @@ struct lrupool *lrupool_page_pool_core(struct lrupool_page_pool *pp,
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_page_pool_core, LRUPOOL_NS);
 
+/*
+ * The pool of @caching and @order, caller-checked: one flat index, where
+ * the two-level one is bounds-checked again on kernels with UBSAN_BOUNDS.
+ */
+static struct lrupool *lrupool_pool(struct lrupool_page_pool *pp,
+				    enum lrupool_caching caching,
+				    unsigned int order)
+{
+	return &pp->pools[0][0] + caching * LRUPOOL_PAGES_NR_ORDERS + order;
+}
+
 /* The pool a chunk belongs in. */
 static struct lrupool *lrupool_chunk_pool(struct lrupool_page_pool *pp,
 					  const struct lrupool_chunk *chunk)
 {
-	return lrupool_page_pool_core(pp, lrupool_chunk_caching(chunk),
-				      lrupool_chunk_order(chunk));
+	return lrupool_pool(pp, lrupool_chunk_caching(chunk),
+			    lrupool_chunk_order(chunk));
 }
 
 /* Record a chunk's order and caching in its first page. */
@@ -312,17 +327,17 @@ static void lrupool_chunks_release(struct lrupool_page_pool *pp,
 static void lrupool_chunk_pool_release(struct lrupool *pool,
 				       struct list_head *entries)
 {
-	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	struct lrupool_page_pool *pp = pool->private;
 	struct lrupool_chunk *chunk;
-	unsigned long n, nr = 0;
+	unsigned long nr = 0;
 
-	list_for_each_entry(chunk, entries, node) {
-		n = lrupool_chunk_pages(chunk);
-		compat_gpu_delta_add(&gpu, chunk->page, 0, -(long)n);
-		nr += n;
-	}
-	compat_gpu_delta_flush(&gpu);
+	if (list_empty(entries))
+		return;
+	list_for_each_entry(chunk, entries, node)
+		nr += lrupool_chunk_pages(chunk);
+	/* From one list: on one node. */
+	chunk = list_first_entry(entries, struct lrupool_chunk, node);
+	compat_gpu_mod(page_to_nid(chunk->page), 0, -(long)nr);
 	atomic_long_sub(nr, &pp->pooled);
 	lrupool_chunks_release(pp, entries);
 }
@@ -355,7 +370,7 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 						 enum lrupool_caching caching,
 						 unsigned int order)
 {
-	struct lrupool *pool = &pp->pools[caching][order];
+	struct lrupool *pool = lrupool_pool(pp, caching, order);
 	struct lrupool_chunk *chunk;
 	struct mem_cgroup *old;
 	struct page *page;
@@ -376,25 +391,22 @@ static struct lrupool_chunk *lrupool_chunk_alloc(struct lrupool_page_pool *pp,
 }
 
 /*
- * Put a clean chunk into the pool it belongs in: it counts as reclaimable,
- * in @gpu until the caller flushes it. Its list is the one of the memcg its
+ * Put a clean chunk into the pool it belongs in (the GPU node counters are
+ * the caller's to change). Its list is the one of the memcg its
  * pages are charged to, on their node: the descriptor's, since both were
  * charged to one obj_cgroup on that node and a removed cgroup's charges
  * move to its parent together. The pages' charge is read inline, where the
  * descriptor's would be a lookup in slab.
  */
-static void lrupool_chunk_give(struct lrupool_page_pool *pp,
-			       struct lrupool_chunk *chunk,
-			       struct compat_gpu_delta *gpu)
+static __always_inline void lrupool_chunk_give(struct lrupool_page_pool *pp,
+					       struct lrupool_chunk *chunk)
 {
 	struct page *page = chunk->page;
-	long n = lrupool_chunk_pages(chunk);
 
-	atomic_long_add(n, &pp->pooled);
-	compat_gpu_delta_add(gpu, page, 0, n);
+	atomic_long_add(lrupool_chunk_pages(chunk), &pp->pooled);
 	rcu_read_lock();
-	lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
-			   page_to_nid(page), folio_memcg(page_folio(page)));
+	__lrupool_give_memcg(lrupool_chunk_pool(pp, chunk), &chunk->node,
+			     page_to_nid(page), folio_memcg(page_folio(page)));
 	rcu_read_unlock();
 }
 
@@ -431,7 +443,7 @@ static void lrupool_chunk_borrow(struct lrupool_pages *pages,
 static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 					unsigned int order, unsigned long nr)
 {
-	struct lrupool *pool = &a->pp->pools[a->pages->caching][order];
+	struct lrupool *pool = lrupool_pool(a->pp, a->pages->caching, order);
 	unsigned long taken, from_ancestors, own;
 	struct lrupool_chunk *chunk;
 	LIST_HEAD(got);
@@ -441,13 +453,14 @@ static unsigned long lrupool_alloc_take(struct lrupool_alloc *a,
 	if (!taken)
 		return 0;
 	/* The memcg's own chunks come first on @got, borrowed ones last. */
-	own = taken - from_ancestors;
-	list_for_each_entry(chunk, &got, node) {
-		compat_gpu_delta_add(&a->gpu, chunk->page, 0, -(1L << order));
-		if (own)
-			own--;
-		else
-			lrupool_chunk_borrow(a->pages, chunk);
+	if (from_ancestors) {
+		own = taken - from_ancestors;
+		list_for_each_entry(chunk, &got, node) {
+			if (own)
+				own--;
+			else
+				lrupool_chunk_borrow(a->pages, chunk);
+		}
 	}
 	list_splice_tail(&got, &a->pages->chunks);
 	atomic_long_sub(taken << order, &a->pp->pooled);
@@ -480,6 +493,7 @@ static int lrupool_alloc_add_fresh(struct lrupool_alloc *a,
 				   struct lrupool_chunk *chunk)
 {
 	unsigned int i, n = lrupool_chunk_pages(chunk);
+	struct page *page = chunk->page, **batch;
 	int err = 0;
 
 	a->miss += n;
@@ -488,18 +502,26 @@ static int lrupool_alloc_add_fresh(struct lrupool_alloc *a,
 		return 0;
 	}
 	if (!a->batch) {
-		a->batch = kmalloc_array(LRUPOOL_SWITCH_BATCH,
-					 sizeof(*a->batch), GFP_KERNEL);
+		/*
+		 * Sized to the request: slab zeroes what it hands out
+		 * (init_on_alloc), 4 KiB for a batch of 512 pages.
+		 */
+		a->batch_size = min_t(unsigned long, a->pages->nr_pages,
+				      LRUPOOL_SWITCH_BATCH);
+		a->batch = kmalloc_array(a->batch_size, sizeof(*a->batch),
+					 GFP_KERNEL);
 		if (!a->batch)
 			err = -ENOMEM;
-	} else if (a->nr_batch + n > LRUPOOL_SWITCH_BATCH) {
+	} else if (a->nr_batch + n > a->batch_size) {
 		err = lrupool_alloc_flush(a);
 	}
 	list_add_tail(&chunk->node, &a->pending);
 	if (err)
 		return err;
+	batch = a->batch + a->nr_batch;
 	for (i = 0; i < n; i++)
-		a->batch[a->nr_batch++] = chunk->page + i;
+		batch[i] = page + i;
+	a->nr_batch += n;
 	return 0;
 }
 
@@ -541,7 +563,7 @@ static int lrupool_alloc_fill(struct lrupool_alloc *a, unsigned int order)
 			return -EINTR;
 		cond_resched();
 	}
-	return lrupool_alloc_flush(a);
+	return a->nr_batch ? lrupool_alloc_flush(a) : 0;
 }
 
 /* Undo a failed fill: pool chunks go back unused, fresh ones to the system. */
@@ -551,26 +573,25 @@ static void lrupool_alloc_undo(struct lrupool_alloc *a)
 
 	list_for_each_entry_safe(chunk, next, &a->pages->chunks, node) {
 		list_del(&chunk->node);
-		lrupool_chunk_give(a->pp, chunk, &a->gpu);
+		lrupool_chunk_give(a->pp, chunk);
 	}
-	compat_gpu_delta_flush(&a->gpu);
 	list_splice_tail_init(&a->pending, &a->fresh);
 	lrupool_chunks_release(a->pp, &a->fresh);
 	a->pages->nr_pages = 0;
 	a->pages->borrowed = 0;
 }
 
-/* A filled allocation is handed out: its pages count as in use. */
+/*
+ * A filled allocation is handed out: its pages count as in use, and those
+ * from the pool no longer as reclaimable. They are all on @a->nid.
+ */
 static void lrupool_alloc_commit(struct lrupool_alloc *a)
 {
 	struct lrupool_page_pool *pp = a->pp;
-	struct lrupool_chunk *chunk;
 
 	list_splice_tail_init(&a->fresh, &a->pages->chunks);
-	lrupool_pages_for_each_chunk(chunk, a->pages)
-		compat_gpu_delta_add(&a->gpu, chunk->page,
-				     lrupool_chunk_pages(chunk), 0);
-	compat_gpu_delta_flush(&a->gpu);
+	compat_gpu_mod(a->nid, a->pages->nr_pages,
+		       -(long)(a->hit_local + a->hit_ancestor));
 	atomic_long_add(a->pages->nr_pages, &pp->in_use);
 	atomic_long_add(a->hit_local, &pp->hit_local);
 	atomic_long_add(a->hit_ancestor, &pp->hit_ancestor);
@@ -597,7 +618,6 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 		.fallback = READ_ONCE(pp->fallback),
 		.fresh = LIST_HEAD_INIT(a.fresh),
 		.pending = LIST_HEAD_INIT(a.pending),
-		.gpu = COMPAT_GPU_DELTA_INIT,
 	};
 	int err;
 
@@ -642,18 +662,19 @@ static void lrupool_chunk_clear(struct lrupool_chunk *chunk)
 void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			    struct lrupool_pages *pages)
 {
-	struct compat_gpu_delta gpu = COMPAT_GPU_DELTA_INIT;
 	unsigned long limit = READ_ONCE(pp->limit_pages);
 	long pooled = atomic_long_read(&pp->pooled);
 	unsigned long n, given = 0, released = 0, cleared = 0;
 	struct lrupool_chunk *chunk, *next;
+	int nid = NUMA_NO_NODE;
 	LIST_HEAD(release);
 
 	might_sleep();
 	/* Each chunk leaves @pages, emptied as a whole at the end. */
 	list_for_each_entry_safe(chunk, next, &pages->chunks, node) {
 		n = lrupool_chunk_pages(chunk);
-		compat_gpu_delta_add(&gpu, chunk->page, -(long)n, 0);
+		/* An allocation's chunks are all on its node. */
+		nid = page_to_nid(chunk->page);
 		/* The limit is racy against concurrent frees, as TTM's is. */
 		if (pooled + n > limit) {
 			list_add_tail(&chunk->node, &release);
@@ -661,7 +682,7 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 			continue;
 		}
 		lrupool_chunk_clear(chunk);
-		lrupool_chunk_give(pp, chunk, &gpu);
+		lrupool_chunk_give(pp, chunk);
 		pooled += n;
 		given += n;
 		/* Clearing is the work: reschedule every batch of pages. */
@@ -672,7 +693,8 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 		}
 	}
 	INIT_LIST_HEAD(&pages->chunks);
-	compat_gpu_delta_flush(&gpu);
+	if (nid != NUMA_NO_NODE)
+		compat_gpu_mod(nid, -(long)(given + released), given);
 	if (!list_empty(&release))
 		lrupool_chunks_release(pp, &release);
 	atomic_long_sub(pages->nr_pages, &pp->in_use);

@@ -38,6 +38,7 @@
 #include <lrupool/pool.h>
 
 #include "compat.h"
+#include "pool_core.h"
 
 /* Passes of a drain that release nothing before it gives up on a node. */
 #define LRUPOOL_DRAIN_MAX_IDLE	16
@@ -125,9 +126,7 @@ EXPORT_SYMBOL_NS_GPL(lrupool_give, LRUPOOL_NS);
 void lrupool_give_memcg(struct lrupool *pool, struct list_head *node, int nid,
 			struct mem_cgroup *memcg)
 {
-	WARN_ON_ONCE(!in_task());
-	INIT_LIST_HEAD(node);
-	compat_list_lru_add(&pool->lru, node, nid, memcg);
+	__lrupool_give_memcg(pool, node, nid, memcg);
 }
 EXPORT_SYMBOL_NS_GPL(lrupool_give_memcg, LRUPOOL_NS);
 
