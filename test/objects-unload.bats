@@ -52,6 +52,11 @@ teardown() {
 		cat "$saved" > "$RT_RUNTIME" || :
 		rm -f "$saved"
 	fi
+	# lp_teardown would remove the chains one rmdir at a time.
+	if [ -d "$(lp_cg_dir P/k1)" ]; then
+		lp_bg_kill
+		in_bash chains_remove "$(lp_cg_dir P)" "$CHAINS" "$DEPTH" || :
+	fi
 	lp_teardown
 }
 
@@ -121,7 +126,7 @@ $(grep lrupool /proc/slabinfo)"
 			fail "round $round: P keeps dying descendants:
 $(lp_cg_read P cgroup.stat)"
 	done
-	echo "# $round rounds" >&3
+	echo "# $round rounds, $((SECONDS - end + SECONDS_MAX)) s" >&3
 	lp_assert_clean_kernel
 }
 
@@ -192,7 +197,7 @@ dying_is() {
 }
 
 @test "module: rmmod drains the pool when the cgroup that holds it is removed in the middle of the drain's walk" {
-	local round=0 held=0 end bottoms dying
+	local round=0 held=0 start=$SECONDS end bottoms dying
 	local out ctl nap wh rc i c n
 
 	# Deterministic stand-in for an unlucky schedule: rmmod runs on CPU 1
@@ -264,7 +269,7 @@ $(grep lrupool /proc/slabinfo)"
 			fail "round $round: cannot remove P/c"
 	done
 	exec {n}>&-
-	echo "# $round rounds, $held held in the walk while P/c was removed" >&3
+	echo "# $round rounds, $held held in the walk while P/c was removed, $((SECONDS - start)) s" >&3
 	in_bash chains_remove "$(lp_cg_dir P)" "$CHAINS" "$DEPTH" ||
 		fail "cannot remove the chains of cgroups"
 	lp_assert_clean_kernel
