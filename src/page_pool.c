@@ -599,19 +599,6 @@ static void lrupool_alloc_commit(struct lrupool_alloc *a)
 }
 
 /* Is @nid a node pages can be allocated on? */
-/*
- * The entry points may sleep: a debug kernel (CONFIG_DEBUG_ATOMIC_SLEEP)
- * checks the caller's context as might_sleep() does. Elsewhere
- * might_sleep() is only a voluntary preemption point, which a pool hit of
- * a few hundred instructions does not need (TTM's has none); the loops
- * that do bounded work reschedule between their batches.
- */
-static __always_inline void lrupool_might_sleep(void)
-{
-	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP))
-		might_sleep();
-}
-
 static bool lrupool_nid_valid(int nid)
 {
 	return nid >= 0 && nid < nr_node_ids && node_state(nid, N_MEMORY);
@@ -634,7 +621,7 @@ int lrupool_page_pool_alloc(struct lrupool_page_pool *pp,
 	};
 	int err;
 
-	lrupool_might_sleep();
+	might_sleep();
 	INIT_LIST_HEAD(&pages->chunks);
 	pages->nr_pages = 0;
 	pages->borrowed = 0;
@@ -682,7 +669,7 @@ void lrupool_page_pool_free(struct lrupool_page_pool *pp,
 	int nid = NUMA_NO_NODE;
 	LIST_HEAD(release);
 
-	lrupool_might_sleep();
+	might_sleep();
 	/* Each chunk leaves @pages, emptied as a whole at the end. */
 	list_for_each_entry_safe(chunk, next, &pages->chunks, node) {
 		n = lrupool_chunk_pages(chunk);
