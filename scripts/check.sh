@@ -26,7 +26,7 @@
 # the suite's guests use whatever CPU they leave. The two parts of step 6
 # run at once after them, and step 7 alone last, so that no other guest
 # takes the CPU its watchdog is timed on. Each step's output is printed
-# whole, in the order above.
+# whole, in the order above, as soon as it and the steps before it end.
 #
 # KERNELS="6.1 6.12 7.2 7.3" (the default) narrows steps 3, 5, 6 and 7.
 #
@@ -131,6 +131,7 @@ start() {
 
 	shift
 	started+=("$name")
+	echo "# -- $name: started"
 	(
 		"$@" >"$outdir/$name.out" 2>&1
 		echo $? >"$outdir/$name.rc"
@@ -138,16 +139,14 @@ start() {
 	pids+=($!)
 }
 
-# finish: wait for the started steps, then print and count each, in the
-# order they were started, as step does.
+# finish: print and count each started step, as step does, in the order
+# they were started, each as soon as it and those before it have ended.
 finish() {
-	local name pid
+	local i
 
-	for pid in "${pids[@]}"; do
-		wait "$pid" || :
-	done
-	for name in "${started[@]}"; do
-		step "$name" replay "$name"
+	for i in "${!started[@]}"; do
+		wait "${pids[i]}" || :
+		step "${started[i]}" replay "${started[i]}"
 	done
 	started=() pids=()
 }
