@@ -49,6 +49,13 @@ teardown() {
 	lp_kernel_log_since_mark | grep -q 'lrupool: kmem accounting is off (cgroup.memory=nokmem)' ||
 		fail "no message in the kernel log:
 $(lp_kernel_log_since_mark | tail -n 20)"
+	# /dev/lrupool's driver, another page-pool instance, refuses A too.
+	[ -f "${LRUPOOL_DMABUF_KO:-}" ] || fail "LRUPOOL_DMABUF_KO is not a module file"
+	insmod "$LRUPOOL_DMABUF_KO"
+	run lp_in_cg A lrupool-buf -s 4K -c wc
+	rmmod lrupool_dmabuf
+	assert_failure 1
+	assert_output --partial "$EOPNOTSUPP"
 	# Nothing was made for A, and the root's own requests still work.
 	assert_equal "$(lp_stat entries) $(lp_pstat pooled) $(lp_pstat in_use)" "0 0 0"
 	run lp_pbuffer a
